@@ -1,0 +1,34 @@
+// The dependency-injection module of the .nnp language: Langium's defaults plus what differs.
+import { inject, type Module } from 'langium';
+import {
+    createDefaultModule, createDefaultSharedModule, type DefaultSharedModuleContext, type LangiumServices, type LangiumSharedServices,
+    type PartialLangiumServices,
+} from 'langium/lsp';
+import { NnpGeneratedModule, NnpGeneratedSharedModule } from './generated/module.js';
+import { NnpDocumentValidator } from './nnp-document-validator.js';
+import { NnpScopeProvider } from './nnp-scope.js';
+import { registerValidationChecks } from './validation/nnp-validator.js';
+
+export type NnpAddedServices = object;
+export type NnpServices = LangiumServices & NnpAddedServices;
+
+export const NnpModule: Module<NnpServices, PartialLangiumServices & NnpAddedServices> = {
+    references: {
+        ScopeProvider: (services) => new NnpScopeProvider(services),
+    },
+    validation: {
+        DocumentValidator: (services) => new NnpDocumentValidator(services),
+    },
+};
+
+export function createNnpServices(context: DefaultSharedModuleContext): { shared: LangiumSharedServices; Nnp: NnpServices } {
+    const shared = inject(createDefaultSharedModule(context), NnpGeneratedSharedModule);
+    const Nnp = inject(createDefaultModule({ shared }), NnpGeneratedModule, NnpModule);
+    shared.ServiceRegistry.register(Nnp);
+    registerValidationChecks(Nnp);
+    if (!context.connection) {
+        // Without a language client nobody sends the configuration; mark it ready.
+        shared.workspace.ConfigurationProvider.initialized({});
+    }
+    return { shared, Nnp };
+}
