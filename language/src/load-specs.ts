@@ -19,8 +19,8 @@ export interface LoadedSpecs {
 
 export class SpecFileError extends Error {}
 
-/** Largest spec accepted (bytes); beyond it the file is refused with a clear error. */
-export const MAX_SPEC_BYTES = 64 * 1024 * 1024;
+/** Files beyond this are refused before reading (the parser itself stops at MAX_SPEC_CHARS). */
+const MAX_SPEC_BYTES = 64 * 1024 * 1024;
 
 export async function loadSpecs(paths: readonly string[]): Promise<LoadedSpecs> {
     const services = createNnpServices(NodeFileSystem).Nnp;
@@ -59,8 +59,32 @@ function readSpecText(path: string): string {
     if (stat.isDirectory()) throw new SpecFileError(`${path}: is a directory, not a spec file`);
     if (stat.size > MAX_SPEC_BYTES) throw new SpecFileError(`${path}: file is ${(stat.size / 1048576).toFixed(1)} MB; specs larger than ${MAX_SPEC_BYTES / 1048576} MB are refused`);
     const bytes = readFileSync(path);
-    const text = new TextDecoder('utf-8', { fatal: false }).decode(bytes);
-    return text;
+    if (bytes.subarray(0, 8192).includes(0)) throw new SpecFileError(`${path}: binary file (contains NUL bytes), not a .nnp spec`);
+    try {
+        return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    } catch {
+        const bad = firstInvalidUtf8(bytes);
+        throw new SpecFileError(`${path}:${bad.line}:${bad.column}: not valid UTF-8 text (byte 0x${bytes[bad.offset]!.toString(16)} at offset ${bad.offset}); save the spec as UTF-8`);
+    }
+}
+
+/** Position of the first byte that does not start or continue a valid UTF-8 sequence. */
+function firstInvalidUtf8(bytes: Uint8Array): { offset: number; line: number; column: number } {
+    let line = 1;
+    let column = 1;
+    for (let i = 0; i < bytes.length;) {
+        const b = bytes[i]!;
+        const len = b < 0x80 ? 1 : b >= 0xc2 && b < 0xe0 ? 2 : b >= 0xe0 && b < 0xf0 ? 3 : b >= 0xf0 && b < 0xf5 ? 4 : 0;
+        let ok = len > 0 && i + len <= bytes.length;
+        for (let k = 1; ok && k < len; k++) ok = (bytes[i + k]! & 0xc0) === 0x80;
+        if (!ok || new TextDecoder('utf-8', { fatal: false }).decode(bytes.subarray(i, i + len)).includes('\uFFFD')) return { offset: i, line, column };
+        if (b === 0x0a) {
+            line++;
+            column = 1;
+        } else column++;
+        i += len;
+    }
+    return { offset: bytes.length, line, column };
 }
 
 export function diagnosticsOf(doc: LangiumDocument): Diagnostic[] {

@@ -6,6 +6,8 @@ import {
 } from 'langium/lsp';
 import { NnpGeneratedModule, NnpGeneratedSharedModule } from './generated/module.js';
 import { NnpDocumentValidator } from './nnp-document-validator.js';
+import { createNnpParser } from './nnp-parser.js';
+import { NnpScopeComputation } from './nnp-scope-computation.js';
 import { NnpScopeProvider } from './nnp-scope.js';
 import { registerValidationChecks } from './validation/nnp-validator.js';
 
@@ -13,7 +15,11 @@ export type NnpAddedServices = object;
 export type NnpServices = LangiumServices & NnpAddedServices;
 
 export const NnpModule: Module<NnpServices, PartialLangiumServices & NnpAddedServices> = {
+    parser: {
+        LangiumParser: (services) => createNnpParser(services),
+    },
     references: {
+        ScopeComputation: (services) => new NnpScopeComputation(services),
         ScopeProvider: (services) => new NnpScopeProvider(services),
     },
     validation: {

@@ -3,6 +3,7 @@ export const IssueCodes = {
     // references and names
     UnresolvedReference: 'unresolved-reference',
     DuplicateName: 'duplicate-name',
+    EmptySpec: 'empty-spec',
     DuplicateSetting: 'duplicate-setting',
     ImportMissing: 'import-missing',
     ImportErrors: 'import-errors',

@@ -51,6 +51,10 @@ export function registerValidationChecks(services: NnpServices): void {
 
 /** Models, potentials, datasets and descriptor sets share one namespace; runs are named by `as`. */
 function checkUniqueNames(spec: Spec, accept: ValidationAcceptor): void {
+    if (spec.items.length === 0 && spec.imports.length === 0) {
+        accept('warning', "This spec defines nothing: start with e.g. 'model name { element Si ... }' or 'potential name = ...'.",
+            { node: spec, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, code: IssueCodes.EmptySpec });
+    }
     const named = spec.items.filter((i): i is typeof i & { name: string } => 'name' in i && typeof i.name === 'string' && i.$type !== 'Run');
     reportDuplicates(named, (n) => n.name, (n) => accept('error', `The name '${n.name}' is already used in this file.`, { node: n as AstNode, property: 'name', code: IssueCodes.DuplicateName }));
     const runs = spec.items.filter((i) => i.$type === 'Run');

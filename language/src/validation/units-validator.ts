@@ -35,10 +35,16 @@ const INTEGER_PROPERTIES: Readonly<Record<string, { min: number; max?: number }>
     'Ensemble.chain': { min: 1 },
 };
 
+/** The same table grouped by AST type, so each node looks up only its own properties. */
+const INTEGERS_BY_TYPE = new Map<string, Array<{ property: string; min: number; max?: number }>>();
+for (const [key, range] of Object.entries(INTEGER_PROPERTIES)) {
+    const [type, property] = key.split('.') as [string, string];
+    INTEGERS_BY_TYPE.set(type, [...(INTEGERS_BY_TYPE.get(type) ?? []), { property, ...range }]);
+}
+
 export function checkIntegers(node: AstNode, accept: ValidationAcceptor): void {
-    for (const [key, range] of Object.entries(INTEGER_PROPERTIES)) {
-        const [type, property] = key.split('.') as [string, string];
-        if (node.$type !== type) continue;
+    for (const range of INTEGERS_BY_TYPE.get(node.$type) ?? []) {
+        const property = range.property;
         const raw = (node as unknown as Record<string, unknown>)[property];
         const values = Array.isArray(raw) ? raw : raw === undefined ? [] : [raw];
         values.forEach((value, i) => {

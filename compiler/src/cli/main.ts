@@ -1,0 +1,159 @@
+// The `nnp` command line. Each command has --help; failures are one line, never a stack trace
+// (set NNP_DEBUG=1 to see one).
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { SpecFileError } from '../../../language/src/load-specs.js';
+import { CliError, ExitCode } from './cli-error.js';
+import { checkCommand } from './commands/check.js';
+import { compileCommand } from './commands/compile.js';
+import { runCommand, trainCommand } from './commands/unavailable.js';
+
+const VERSION = '0.1.0';
+
+interface Command {
+    readonly usage: string;
+    readonly summary: string;
+    readonly help: string;
+    readonly options?: ParseArgsConfig['options'];
+    readonly run: (positionals: string[], values: Record<string, unknown>, io: Io) => Promise<number>;
+}
+
+interface Io {
+    readonly out: (line: string) => void;
+    readonly err: (line: string) => void;
+}
+
+const COMMANDS: Readonly<Record<string, Command>> = {
+    check: {
+        usage: 'nnp check <spec.nnp>...',
+        summary: 'check specs and print diagnostics',
+        help: 'Parses and validates each spec and the files it imports. Prints one line per problem:\n'
+            + '  path:line:col: error|warning: message [code]\n'
+            + 'Exit status 1 when there is an error, 0 otherwise (warnings allowed).',
+        run: async (files, _v, io) => {
+            if (files.length === 0) throw new CliError('nnp check: no spec files given (usage: nnp check <spec.nnp>...)', ExitCode.Usage);
+            return checkCommand(files, io.out, io.err);
+        },
+    },
+    compile: {
+        usage: 'nnp compile <spec.nnp> -o <dir>',
+        summary: 'check a spec and write its model IR',
+        help: 'Checks the spec; if it has no errors, writes <dir>/ir.json: the models (elements by atomic number,\n'
+            + 'expanded symmetry functions in network-input order, networks), potentials, datasets, training and\n'
+            + 'run settings in internal units (eV, Å, fs, amu, K, rad). The output is byte-identical across runs\n'
+            + 'and machines.',
+        options: { output: { type: 'string', short: 'o' } },
+        run: async (files, values, io) => {
+            if (files.length !== 1) throw new CliError('nnp compile: give exactly one spec (usage: nnp compile <spec.nnp> -o <dir>)', ExitCode.Usage);
+            const dir = values['output'];
+            if (typeof dir !== 'string') throw new CliError('nnp compile: missing -o <dir>', ExitCode.Usage);
+            return compileCommand(files[0]!, dir, io.out, io.err);
+        },
+    },
+    train: {
+        usage: 'nnp train <spec.nnp> [--resume]',
+        summary: "train the spec's models (not available in this version)",
+        help: 'Checks the spec and lists its train blocks. Training on WebGPU is not part of this version:\n'
+            + 'the command says so and exits with status 3 without training anything.',
+        options: { resume: { type: 'boolean' } },
+        run: async (files, _v, io) => {
+            if (files.length !== 1) throw new CliError('nnp train: give exactly one spec', ExitCode.Usage);
+            return trainCommand(files[0]!, io.err);
+        },
+    },
+    run: {
+        usage: 'nnp run <spec.nnp> [run-name]',
+        summary: "run the spec's protocols (not available in this version)",
+        help: 'Checks the spec and selects its run blocks (all, or the one named with `as <name>`, or by protocol).\n'
+            + 'The simulation protocols are not part of this version: the command says so and exits with status 3.',
+        run: async (args, _v, io) => {
+            if (args.length < 1 || args.length > 2) throw new CliError('nnp run: usage: nnp run <spec.nnp> [run-name]', ExitCode.Usage);
+            return runCommand(args[0]!, args[1], io.err);
+        },
+    },
+    gpu: {
+        usage: 'nnp gpu',
+        summary: 'acquire a WebGPU device and run a smoke-test kernel',
+        help: 'Acquires a WebGPU device (a GPU if present, otherwise Vulkan\'s CPU driver lavapipe), runs one\n'
+            + 'generated compute kernel (the cosine cutoff function and its derivative) and compares it with a\n'
+            + 'float64 evaluation. Prints the adapter and the largest error.',
+        run: async (_a, _v, io) => {
+            const { acquireGpu } = await import('../../../runtime/src/gpu/device.js');
+            const { runSmokeTest } = await import('../../../runtime/src/gpu/smoke.js');
+            const ctx = await acquireGpu();
+            try {
+                const r = await runSmokeTest(ctx);
+                io.out(`adapter: ${r.adapter}${r.isCpuFallback ? ' (CPU fallback)' : ''}`);
+                io.out(`smoke kernel: ${r.n} values, max |error| ${r.maxAbsError.toExponential(2)} vs float64, ${r.ms.toFixed(1)} ms`);
+            } finally {
+                await ctx.destroy();
+            }
+            return 0;
+        },
+    },
+    lsp: {
+        usage: 'nnp lsp --stdio',
+        summary: 'start the language server (for any LSP editor)',
+        help: 'Starts the .nnp language server speaking LSP over stdin/stdout.',
+        options: { stdio: { type: 'boolean' } },
+        run: async () => {
+            const { startNnpLanguageServer } = await import('../../../language/src/main-lsp.js');
+            startNnpLanguageServer();
+            return new Promise<number>(() => undefined); // runs until the client exits it
+        },
+    },
+};
+
+function mainHelp(): string {
+    const width = Math.max(...Object.values(COMMANDS).map((c) => c.usage.length));
+    return [
+        `nnp ${VERSION} — neural network potentials: a language, a compiler and a WebGPU runtime`,
+        '',
+        'Usage:',
+        ...Object.values(COMMANDS).map((c) => `  ${c.usage.padEnd(width)}  ${c.summary}`),
+        '',
+        'Run `nnp <command> --help` for details.',
+    ].join('\n');
+}
+
+export async function main(argv: readonly string[], io: Io = { out: (l) => console.log(l), err: (l) => console.error(l) }): Promise<number> {
+    try {
+        const [name, ...rest] = argv;
+        if (!name || name === '--help' || name === '-h' || name === 'help') {
+            io.out(mainHelp());
+            return name ? ExitCode.Ok : ExitCode.Usage;
+        }
+        if (name === '--version' || name === '-v') {
+            io.out(VERSION);
+            return ExitCode.Ok;
+        }
+        const command = COMMANDS[name];
+        if (!command) throw new CliError(`nnp: unknown command '${name}' (commands: ${Object.keys(COMMANDS).join(', ')}; see nnp --help)`, ExitCode.Usage);
+        let parsed: ReturnType<typeof parseArgs>;
+        try {
+            parsed = parseArgs({ args: [...rest], allowPositionals: true, options: { help: { type: 'boolean', short: 'h' }, ...command.options } });
+        } catch (e) {
+            throw new CliError(`nnp ${name}: ${(e as Error).message.split('\n')[0]} (usage: ${command.usage})`, ExitCode.Usage);
+        }
+        if (parsed.values['help']) {
+            io.out(`Usage: ${command.usage}\n\n${command.help}`);
+            return ExitCode.Ok;
+        }
+        return await command.run(parsed.positionals, parsed.values, io);
+    } catch (e) {
+        if (process.env['NNP_DEBUG']) io.err(String((e as Error).stack ?? e));
+        if (e instanceof CliError) {
+            io.err(e.message);
+            return e.exitCode;
+        }
+        if (e instanceof SpecFileError) {
+            io.err(`nnp: ${e.message}`);
+            return ExitCode.InputErrors;
+        }
+        if ((e as Error).name === 'GpuUnavailableError') {
+            io.err(`nnp: ${(e as Error).message}`);
+            return ExitCode.Unavailable;
+        }
+        io.err(`nnp: internal error: ${(e as Error).message ?? String(e)} (set NNP_DEBUG=1 for details)`);
+        return 70;
+    }
+}
