@@ -9,6 +9,7 @@ import { NnpDocumentValidator } from './nnp-document-validator.js';
 import { createNnpParser } from './nnp-parser.js';
 import { NnpScopeComputation } from './nnp-scope-computation.js';
 import { NnpScopeProvider } from './nnp-scope.js';
+import { NnpValidationRegistry } from './validation/nnp-validation-registry.js';
 import { registerValidationChecks } from './validation/nnp-validator.js';
 
 export type NnpAddedServices = object;
@@ -24,6 +25,7 @@ export const NnpModule: Module<NnpServices, PartialLangiumServices & NnpAddedSer
     },
     validation: {
         DocumentValidator: (services) => new NnpDocumentValidator(services),
+        ValidationRegistry: (services) => new NnpValidationRegistry(services),
     },
 };
 

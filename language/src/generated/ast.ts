@@ -533,7 +533,7 @@ export interface Dataset extends langium.AstNode {
     readonly $container: Spec;
     readonly $type: 'Dataset';
     items: Array<DatasetItem>;
-    name: string;
+    name: Name;
 }
 
 export const Dataset = {
@@ -587,7 +587,7 @@ export interface DescriptorSet extends langium.AstNode {
     readonly $container: Spec;
     readonly $type: 'DescriptorSet';
     items: Array<DescriptorItem>;
-    name: string;
+    name: Name;
 }
 
 export const DescriptorSet = {
@@ -899,7 +899,7 @@ export interface Model extends langium.AstNode {
     readonly $container: Spec;
     readonly $type: 'Model';
     members: Array<ModelMember>;
-    name: string;
+    name: Name;
 }
 
 export const Model = {
@@ -920,6 +920,12 @@ export const ModelMember = {
 
 export function isModelMember(item: unknown): item is ModelMember {
     return reflection.isInstance(item, ModelMember.$type);
+}
+
+export type Name = 'a' | 'c' | 'p' | 'q' | 'x' | 'y' | 'z' | string;
+
+export function isName(item: unknown): item is Name {
+    return item === 'a' || item === 'c' || item === 'p' || item === 'q' || item === 'x' || item === 'y' || item === 'z' || (typeof item === 'string' && (/[_a-zA-Z\u00C5\u00B5][\w\u00C5\u00B5]*/.test(item)));
 }
 
 export interface NebEnds extends langium.AstNode {
@@ -1106,7 +1112,7 @@ export function isPercent(item: unknown): item is Percent {
 export interface Potential extends langium.AstNode {
     readonly $container: Spec;
     readonly $type: 'Potential';
-    name: string;
+    name: Name;
     terms: Array<PotentialTerm>;
 }
 
@@ -1261,7 +1267,7 @@ export interface Run extends langium.AstNode {
     readonly $type: 'Run';
     calculator: langium.Reference<Calculator>;
     items: Array<RunItem>;
-    name?: string;
+    name?: Name;
     protocol: Protocol;
 }
 

@@ -67,7 +67,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@99"
+                "$ref": "#/rules@100"
               },
               "arguments": []
             }
@@ -94,35 +94,35 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
           {
             "$type": "RuleCall",
             "rule": {
-              "$ref": "#/rules@10"
+              "$ref": "#/rules@11"
             },
             "arguments": []
           },
           {
             "$type": "RuleCall",
             "rule": {
-              "$ref": "#/rules@24"
+              "$ref": "#/rules@25"
             },
             "arguments": []
           },
           {
             "$type": "RuleCall",
             "rule": {
-              "$ref": "#/rules@31"
+              "$ref": "#/rules@32"
             },
             "arguments": []
           },
           {
             "$type": "RuleCall",
             "rule": {
-              "$ref": "#/rules@46"
+              "$ref": "#/rules@47"
             },
             "arguments": []
           },
           {
             "$type": "RuleCall",
             "rule": {
-              "$ref": "#/rules@61"
+              "$ref": "#/rules@62"
             },
             "arguments": []
           }
@@ -149,7 +149,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@97"
+                "$ref": "#/rules@7"
               },
               "arguments": []
             }
@@ -197,35 +197,35 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
           {
             "$type": "RuleCall",
             "rule": {
-              "$ref": "#/rules@7"
+              "$ref": "#/rules@8"
             },
             "arguments": []
           },
           {
             "$type": "RuleCall",
             "rule": {
-              "$ref": "#/rules@9"
+              "$ref": "#/rules@10"
             },
             "arguments": []
           },
           {
             "$type": "RuleCall",
             "rule": {
-              "$ref": "#/rules@19"
+              "$ref": "#/rules@20"
             },
             "arguments": []
           },
           {
             "$type": "RuleCall",
             "rule": {
-              "$ref": "#/rules@21"
+              "$ref": "#/rules@22"
             },
             "arguments": []
           },
           {
             "$type": "RuleCall",
             "rule": {
-              "$ref": "#/rules@23"
+              "$ref": "#/rules@24"
             },
             "arguments": []
           }
@@ -274,7 +274,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
                     "terminal": {
                       "$type": "RuleCall",
                       "rule": {
-                        "$ref": "#/rules@90"
+                        "$ref": "#/rules@91"
                       },
                       "arguments": []
                     }
@@ -295,7 +295,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
                     "terminal": {
                       "$type": "RuleCall",
                       "rule": {
-                        "$ref": "#/rules@90"
+                        "$ref": "#/rules@91"
                       },
                       "arguments": []
                     }
@@ -318,9 +318,57 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
       "definition": {
         "$type": "RuleCall",
         "rule": {
-          "$ref": "#/rules@97"
+          "$ref": "#/rules@98"
         },
         "arguments": []
+      },
+      "entry": false,
+      "fragment": false,
+      "parameters": []
+    },
+    {
+      "$type": "ParserRule",
+      "name": "Name",
+      "dataType": "string",
+      "definition": {
+        "$type": "Alternatives",
+        "elements": [
+          {
+            "$type": "RuleCall",
+            "rule": {
+              "$ref": "#/rules@98"
+            },
+            "arguments": []
+          },
+          {
+            "$type": "Keyword",
+            "value": "a"
+          },
+          {
+            "$type": "Keyword",
+            "value": "c"
+          },
+          {
+            "$type": "Keyword",
+            "value": "p"
+          },
+          {
+            "$type": "Keyword",
+            "value": "q"
+          },
+          {
+            "$type": "Keyword",
+            "value": "x"
+          },
+          {
+            "$type": "Keyword",
+            "value": "y"
+          },
+          {
+            "$type": "Keyword",
+            "value": "z"
+          }
+        ]
       },
       "entry": false,
       "fragment": false,
@@ -343,7 +391,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@8"
+                "$ref": "#/rules@9"
               },
               "arguments": []
             }
@@ -355,7 +403,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@90"
+                "$ref": "#/rules@91"
               },
               "arguments": []
             }
@@ -374,7 +422,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
                 "terminal": {
                   "$type": "RuleCall",
                   "rule": {
-                    "$ref": "#/rules@90"
+                    "$ref": "#/rules@91"
                   },
                   "arguments": []
                 }
@@ -512,7 +560,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@11"
+                "$ref": "#/rules@12"
               },
               "arguments": []
             },
@@ -545,7 +593,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@97"
+                "$ref": "#/rules@7"
               },
               "arguments": []
             }
@@ -561,7 +609,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@11"
+                "$ref": "#/rules@12"
               },
               "arguments": []
             },
@@ -586,14 +634,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
           {
             "$type": "RuleCall",
             "rule": {
-              "$ref": "#/rules@7"
-            },
-            "arguments": []
-          },
-          {
-            "$type": "RuleCall",
-            "rule": {
-              "$ref": "#/rules@12"
+              "$ref": "#/rules@8"
             },
             "arguments": []
           },
@@ -607,7 +648,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
           {
             "$type": "RuleCall",
             "rule": {
-              "$ref": "#/rules@15"
+              "$ref": "#/rules@14"
             },
             "arguments": []
           },
@@ -622,6 +663,13 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "$type": "RuleCall",
             "rule": {
               "$ref": "#/rules@17"
+            },
+            "arguments": []
+          },
+          {
+            "$type": "RuleCall",
+            "rule": {
+              "$ref": "#/rules@18"
             },
             "arguments": []
           }
@@ -648,12 +696,12 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "CrossReference",
               "type": {
-                "$ref": "#/rules@10"
+                "$ref": "#/rules@11"
               },
               "terminal": {
                 "$type": "RuleCall",
                 "rule": {
-                  "$ref": "#/rules@97"
+                  "$ref": "#/rules@7"
                 },
                 "arguments": []
               },
@@ -713,7 +761,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
                 "terminal": {
                   "$type": "RuleCall",
                   "rule": {
-                    "$ref": "#/rules@14"
+                    "$ref": "#/rules@15"
                   },
                   "arguments": []
                 }
@@ -735,7 +783,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
                         "terminal": {
                           "$type": "RuleCall",
                           "rule": {
-                            "$ref": "#/rules@91"
+                            "$ref": "#/rules@92"
                           },
                           "arguments": []
                         }
@@ -756,7 +804,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
                         "terminal": {
                           "$type": "RuleCall",
                           "rule": {
-                            "$ref": "#/rules@91"
+                            "$ref": "#/rules@92"
                           },
                           "arguments": []
                         }
@@ -782,7 +830,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
                 "terminal": {
                   "$type": "RuleCall",
                   "rule": {
-                    "$ref": "#/rules@90"
+                    "$ref": "#/rules@91"
                   },
                   "arguments": []
                 }
@@ -831,7 +879,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@98"
+                "$ref": "#/rules@99"
               },
               "arguments": []
             }
@@ -847,7 +895,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@90"
+                "$ref": "#/rules@91"
               },
               "arguments": []
             }
@@ -863,7 +911,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@90"
+                "$ref": "#/rules@91"
               },
               "arguments": []
             }
@@ -962,7 +1010,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
                     "terminal": {
                       "$type": "RuleCall",
                       "rule": {
-                        "$ref": "#/rules@91"
+                        "$ref": "#/rules@92"
                       },
                       "arguments": []
                     }
@@ -983,7 +1031,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
                     "terminal": {
                       "$type": "RuleCall",
                       "rule": {
-                        "$ref": "#/rules@91"
+                        "$ref": "#/rules@92"
                       },
                       "arguments": []
                     }
@@ -1004,7 +1052,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
                     "terminal": {
                       "$type": "RuleCall",
                       "rule": {
-                        "$ref": "#/rules@91"
+                        "$ref": "#/rules@92"
                       },
                       "arguments": []
                     }
@@ -1025,7 +1073,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
                     "terminal": {
                       "$type": "RuleCall",
                       "rule": {
-                        "$ref": "#/rules@91"
+                        "$ref": "#/rules@92"
                       },
                       "arguments": []
                     }
@@ -1049,7 +1097,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
                 "terminal": {
                   "$type": "RuleCall",
                   "rule": {
-                    "$ref": "#/rules@90"
+                    "$ref": "#/rules@91"
                   },
                   "arguments": []
                 }
@@ -1114,7 +1162,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@90"
+                "$ref": "#/rules@91"
               },
               "arguments": []
             }
@@ -1130,7 +1178,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@90"
+                "$ref": "#/rules@91"
               },
               "arguments": []
             }
@@ -1146,7 +1194,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@18"
+                "$ref": "#/rules@19"
               },
               "arguments": []
             }
@@ -1253,7 +1301,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@90"
+                "$ref": "#/rules@91"
               },
               "arguments": []
             }
@@ -1269,7 +1317,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@90"
+                "$ref": "#/rules@91"
               },
               "arguments": []
             }
@@ -1285,7 +1333,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@90"
+                "$ref": "#/rules@91"
               },
               "arguments": []
             }
@@ -1301,7 +1349,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@90"
+                "$ref": "#/rules@91"
               },
               "arguments": []
             }
@@ -1317,7 +1365,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@18"
+                "$ref": "#/rules@19"
               },
               "arguments": []
             }
@@ -1465,7 +1513,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
                     "terminal": {
                       "$type": "RuleCall",
                       "rule": {
-                        "$ref": "#/rules@98"
+                        "$ref": "#/rules@99"
                       },
                       "arguments": []
                     },
@@ -1487,7 +1535,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
                     "terminal": {
                       "$type": "RuleCall",
                       "rule": {
-                        "$ref": "#/rules@20"
+                        "$ref": "#/rules@21"
                       },
                       "arguments": []
                     },
@@ -1509,7 +1557,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
                     "terminal": {
                       "$type": "RuleCall",
                       "rule": {
-                        "$ref": "#/rules@20"
+                        "$ref": "#/rules@21"
                       },
                       "arguments": []
                     }
@@ -1608,7 +1656,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@22"
+                "$ref": "#/rules@23"
               },
               "arguments": []
             }
@@ -1627,7 +1675,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
                 "terminal": {
                   "$type": "RuleCall",
                   "rule": {
-                    "$ref": "#/rules@98"
+                    "$ref": "#/rules@99"
                   },
                   "arguments": []
                 }
@@ -1643,7 +1691,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
                 "terminal": {
                   "$type": "RuleCall",
                   "rule": {
-                    "$ref": "#/rules@98"
+                    "$ref": "#/rules@99"
                   },
                   "arguments": []
                 }
@@ -1665,7 +1713,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
                 "terminal": {
                   "$type": "RuleCall",
                   "rule": {
-                    "$ref": "#/rules@99"
+                    "$ref": "#/rules@100"
                   },
                   "arguments": []
                 }
@@ -1758,7 +1806,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
                             "terminal": {
                               "$type": "RuleCall",
                               "rule": {
-                                "$ref": "#/rules@90"
+                                "$ref": "#/rules@91"
                               },
                               "arguments": []
                             }
@@ -1779,7 +1827,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
                             "terminal": {
                               "$type": "RuleCall",
                               "rule": {
-                                "$ref": "#/rules@90"
+                                "$ref": "#/rules@91"
                               },
                               "arguments": []
                             }
@@ -1800,7 +1848,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
                             "terminal": {
                               "$type": "RuleCall",
                               "rule": {
-                                "$ref": "#/rules@90"
+                                "$ref": "#/rules@91"
                               },
                               "arguments": []
                             }
@@ -1841,7 +1889,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@97"
+                "$ref": "#/rules@7"
               },
               "arguments": []
             }
@@ -1857,7 +1905,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@25"
+                "$ref": "#/rules@26"
               },
               "arguments": []
             }
@@ -1876,7 +1924,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
                 "terminal": {
                   "$type": "RuleCall",
                   "rule": {
-                    "$ref": "#/rules@25"
+                    "$ref": "#/rules@26"
                   },
                   "arguments": []
                 }
@@ -1899,14 +1947,14 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
           {
             "$type": "RuleCall",
             "rule": {
-              "$ref": "#/rules@27"
+              "$ref": "#/rules@28"
             },
             "arguments": []
           },
           {
             "$type": "RuleCall",
             "rule": {
-              "$ref": "#/rules@26"
+              "$ref": "#/rules@27"
             },
             "arguments": []
           }
@@ -1926,12 +1974,12 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
         "terminal": {
           "$type": "CrossReference",
           "type": {
-            "$ref": "#/rules@24"
+            "$ref": "#/rules@25"
           },
           "terminal": {
             "$type": "RuleCall",
             "rule": {
-              "$ref": "#/rules@97"
+              "$ref": "#/rules@7"
             },
             "arguments": []
           },
@@ -1956,7 +2004,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@28"
+                "$ref": "#/rules@29"
               },
               "arguments": []
             }
@@ -1985,7 +2033,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@29"
+                "$ref": "#/rules@30"
               },
               "arguments": []
             },
@@ -2043,7 +2091,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@30"
+                "$ref": "#/rules@31"
               },
               "arguments": []
             }
@@ -2055,7 +2103,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@90"
+                "$ref": "#/rules@91"
               },
               "arguments": []
             },
@@ -2161,7 +2209,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@97"
+                "$ref": "#/rules@7"
               },
               "arguments": []
             }
@@ -2177,7 +2225,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@32"
+                "$ref": "#/rules@33"
               },
               "arguments": []
             },
@@ -2202,21 +2250,14 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
           {
             "$type": "RuleCall",
             "rule": {
-              "$ref": "#/rules@33"
+              "$ref": "#/rules@34"
             },
             "arguments": []
           },
           {
             "$type": "RuleCall",
             "rule": {
-              "$ref": "#/rules@35"
-            },
-            "arguments": []
-          },
-          {
-            "$type": "RuleCall",
-            "rule": {
-              "$ref": "#/rules@39"
+              "$ref": "#/rules@36"
             },
             "arguments": []
           },
@@ -2224,6 +2265,13 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "$type": "RuleCall",
             "rule": {
               "$ref": "#/rules@40"
+            },
+            "arguments": []
+          },
+          {
+            "$type": "RuleCall",
+            "rule": {
+              "$ref": "#/rules@41"
             },
             "arguments": []
           }
@@ -2250,7 +2298,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@99"
+                "$ref": "#/rules@100"
               },
               "arguments": []
             }
@@ -2269,7 +2317,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
                 "terminal": {
                   "$type": "RuleCall",
                   "rule": {
-                    "$ref": "#/rules@34"
+                    "$ref": "#/rules@35"
                   },
                   "arguments": []
                 }
@@ -2321,12 +2369,12 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "CrossReference",
               "type": {
-                "$ref": "#/rules@24"
+                "$ref": "#/rules@25"
               },
               "terminal": {
                 "$type": "RuleCall",
                 "rule": {
-                  "$ref": "#/rules@97"
+                  "$ref": "#/rules@7"
                 },
                 "arguments": []
               },
@@ -2345,7 +2393,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@36"
+                "$ref": "#/rules@37"
               },
               "arguments": []
             },
@@ -2370,14 +2418,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
           {
             "$type": "RuleCall",
             "rule": {
-              "$ref": "#/rules@42"
-            },
-            "arguments": []
-          },
-          {
-            "$type": "RuleCall",
-            "rule": {
-              "$ref": "#/rules@37"
+              "$ref": "#/rules@43"
             },
             "arguments": []
           },
@@ -2391,7 +2432,14 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
           {
             "$type": "RuleCall",
             "rule": {
-              "$ref": "#/rules@41"
+              "$ref": "#/rules@39"
+            },
+            "arguments": []
+          },
+          {
+            "$type": "RuleCall",
+            "rule": {
+              "$ref": "#/rules@42"
             },
             "arguments": []
           }
@@ -2418,7 +2466,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@90"
+                "$ref": "#/rules@91"
               },
               "arguments": []
             }
@@ -2437,7 +2485,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
                 "terminal": {
                   "$type": "RuleCall",
                   "rule": {
-                    "$ref": "#/rules@90"
+                    "$ref": "#/rules@91"
                   },
                   "arguments": []
                 }
@@ -2456,7 +2504,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@90"
+                "$ref": "#/rules@91"
               },
               "arguments": []
             }
@@ -2472,7 +2520,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@98"
+                "$ref": "#/rules@99"
               },
               "arguments": []
             }
@@ -2488,7 +2536,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@98"
+                "$ref": "#/rules@99"
               },
               "arguments": []
             }
@@ -2521,7 +2569,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@90"
+                "$ref": "#/rules@91"
               },
               "arguments": []
             }
@@ -2537,7 +2585,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@98"
+                "$ref": "#/rules@99"
               },
               "arguments": []
             }
@@ -2575,7 +2623,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
                     "terminal": {
                       "$type": "RuleCall",
                       "rule": {
-                        "$ref": "#/rules@92"
+                        "$ref": "#/rules@93"
                       },
                       "arguments": []
                     }
@@ -2596,7 +2644,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
                     "terminal": {
                       "$type": "RuleCall",
                       "rule": {
-                        "$ref": "#/rules@92"
+                        "$ref": "#/rules@93"
                       },
                       "arguments": []
                     }
@@ -2617,7 +2665,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
                     "terminal": {
                       "$type": "RuleCall",
                       "rule": {
-                        "$ref": "#/rules@92"
+                        "$ref": "#/rules@93"
                       },
                       "arguments": []
                     }
@@ -2641,7 +2689,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
                 "terminal": {
                   "$type": "RuleCall",
                   "rule": {
-                    "$ref": "#/rules@98"
+                    "$ref": "#/rules@99"
                   },
                   "arguments": []
                 }
@@ -2699,7 +2747,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@98"
+                "$ref": "#/rules@99"
               },
               "arguments": []
             }
@@ -2719,14 +2767,14 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
           {
             "$type": "RuleCall",
             "rule": {
-              "$ref": "#/rules@43"
+              "$ref": "#/rules@44"
             },
             "arguments": []
           },
           {
             "$type": "RuleCall",
             "rule": {
-              "$ref": "#/rules@44"
+              "$ref": "#/rules@45"
             },
             "arguments": []
           }
@@ -2753,7 +2801,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@99"
+                "$ref": "#/rules@100"
               },
               "arguments": []
             }
@@ -2781,7 +2829,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@45"
+                "$ref": "#/rules@46"
               },
               "arguments": []
             }
@@ -2809,7 +2857,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@90"
+                "$ref": "#/rules@91"
               },
               "arguments": []
             }
@@ -2828,7 +2876,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
                 "terminal": {
                   "$type": "RuleCall",
                   "rule": {
-                    "$ref": "#/rules@90"
+                    "$ref": "#/rules@91"
                   },
                   "arguments": []
                 }
@@ -2850,7 +2898,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
                 "terminal": {
                   "$type": "RuleCall",
                   "rule": {
-                    "$ref": "#/rules@98"
+                    "$ref": "#/rules@99"
                   },
                   "arguments": []
                 }
@@ -2862,7 +2910,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
                 "terminal": {
                   "$type": "RuleCall",
                   "rule": {
-                    "$ref": "#/rules@98"
+                    "$ref": "#/rules@99"
                   },
                   "arguments": []
                 }
@@ -2874,7 +2922,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
                 "terminal": {
                   "$type": "RuleCall",
                   "rule": {
-                    "$ref": "#/rules@98"
+                    "$ref": "#/rules@99"
                   },
                   "arguments": []
                 }
@@ -2947,7 +2995,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
               "terminal": {
                 "$type": "RuleCall",
                 "rule": {
-                  "$ref": "#/rules@97"
+                  "$ref": "#/rules@7"
                 },
                 "arguments": []
               },
@@ -2966,12 +3014,12 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "CrossReference",
               "type": {
-                "$ref": "#/rules@31"
+                "$ref": "#/rules@32"
               },
               "terminal": {
                 "$type": "RuleCall",
                 "rule": {
-                  "$ref": "#/rules@97"
+                  "$ref": "#/rules@7"
                 },
                 "arguments": []
               },
@@ -2993,12 +3041,12 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
                 "terminal": {
                   "$type": "CrossReference",
                   "type": {
-                    "$ref": "#/rules@31"
+                    "$ref": "#/rules@32"
                   },
                   "terminal": {
                     "$type": "RuleCall",
                     "rule": {
-                      "$ref": "#/rules@97"
+                      "$ref": "#/rules@7"
                     },
                     "arguments": []
                   },
@@ -3020,7 +3068,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@47"
+                "$ref": "#/rules@48"
               },
               "arguments": []
             },
@@ -3045,13 +3093,6 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
           {
             "$type": "RuleCall",
             "rule": {
-              "$ref": "#/rules@48"
-            },
-            "arguments": []
-          },
-          {
-            "$type": "RuleCall",
-            "rule": {
               "$ref": "#/rules@49"
             },
             "arguments": []
@@ -3059,7 +3100,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
           {
             "$type": "RuleCall",
             "rule": {
-              "$ref": "#/rules@53"
+              "$ref": "#/rules@50"
             },
             "arguments": []
           },
@@ -3101,13 +3142,6 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
           {
             "$type": "RuleCall",
             "rule": {
-              "$ref": "#/rules@41"
-            },
-            "arguments": []
-          },
-          {
-            "$type": "RuleCall",
-            "rule": {
               "$ref": "#/rules@59"
             },
             "arguments": []
@@ -3115,7 +3149,21 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
           {
             "$type": "RuleCall",
             "rule": {
+              "$ref": "#/rules@42"
+            },
+            "arguments": []
+          },
+          {
+            "$type": "RuleCall",
+            "rule": {
               "$ref": "#/rules@60"
+            },
+            "arguments": []
+          },
+          {
+            "$type": "RuleCall",
+            "rule": {
+              "$ref": "#/rules@61"
             },
             "arguments": []
           }
@@ -3152,7 +3200,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
                     "terminal": {
                       "$type": "RuleCall",
                       "rule": {
-                        "$ref": "#/rules@98"
+                        "$ref": "#/rules@99"
                       },
                       "arguments": []
                     }
@@ -3173,7 +3221,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
                     "terminal": {
                       "$type": "RuleCall",
                       "rule": {
-                        "$ref": "#/rules@98"
+                        "$ref": "#/rules@99"
                       },
                       "arguments": []
                     }
@@ -3206,7 +3254,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@50"
+                "$ref": "#/rules@51"
               },
               "arguments": []
             }
@@ -3218,7 +3266,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@51"
+                "$ref": "#/rules@52"
               },
               "arguments": []
             },
@@ -3272,7 +3320,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@52"
+                "$ref": "#/rules@53"
               },
               "arguments": []
             }
@@ -3284,7 +3332,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@98"
+                "$ref": "#/rules@99"
               },
               "arguments": []
             }
@@ -3409,7 +3457,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
                     "terminal": {
                       "$type": "RuleCall",
                       "rule": {
-                        "$ref": "#/rules@98"
+                        "$ref": "#/rules@99"
                       },
                       "arguments": []
                     }
@@ -3430,7 +3478,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
                     "terminal": {
                       "$type": "RuleCall",
                       "rule": {
-                        "$ref": "#/rules@98"
+                        "$ref": "#/rules@99"
                       },
                       "arguments": []
                     }
@@ -3451,7 +3499,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
                     "terminal": {
                       "$type": "RuleCall",
                       "rule": {
-                        "$ref": "#/rules@98"
+                        "$ref": "#/rules@99"
                       },
                       "arguments": []
                     }
@@ -3484,7 +3532,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@98"
+                "$ref": "#/rules@99"
               },
               "arguments": []
             }
@@ -3512,7 +3560,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@98"
+                "$ref": "#/rules@99"
               },
               "arguments": []
             }
@@ -3552,7 +3600,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@98"
+                "$ref": "#/rules@99"
               },
               "arguments": []
             }
@@ -3585,7 +3633,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@99"
+                "$ref": "#/rules@100"
               },
               "arguments": []
             }
@@ -3601,7 +3649,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@98"
+                "$ref": "#/rules@99"
               },
               "arguments": []
             }
@@ -3634,7 +3682,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@99"
+                "$ref": "#/rules@100"
               },
               "arguments": []
             }
@@ -3696,7 +3744,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@98"
+                "$ref": "#/rules@99"
               },
               "arguments": []
             }
@@ -3734,7 +3782,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@62"
+                "$ref": "#/rules@63"
               },
               "arguments": []
             }
@@ -3751,7 +3799,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
               "terminal": {
                 "$type": "RuleCall",
                 "rule": {
-                  "$ref": "#/rules@97"
+                  "$ref": "#/rules@7"
                 },
                 "arguments": []
               },
@@ -3773,7 +3821,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
                 "terminal": {
                   "$type": "RuleCall",
                   "rule": {
-                    "$ref": "#/rules@97"
+                    "$ref": "#/rules@7"
                   },
                   "arguments": []
                 }
@@ -3792,7 +3840,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@63"
+                "$ref": "#/rules@64"
               },
               "arguments": []
             },
@@ -3858,14 +3906,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
           {
             "$type": "RuleCall",
             "rule": {
-              "$ref": "#/rules@42"
-            },
-            "arguments": []
-          },
-          {
-            "$type": "RuleCall",
-            "rule": {
-              "$ref": "#/rules@64"
+              "$ref": "#/rules@43"
             },
             "arguments": []
           },
@@ -4047,7 +4088,14 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
           {
             "$type": "RuleCall",
             "rule": {
-              "$ref": "#/rules@41"
+              "$ref": "#/rules@90"
+            },
+            "arguments": []
+          },
+          {
+            "$type": "RuleCall",
+            "rule": {
+              "$ref": "#/rules@42"
             },
             "arguments": []
           }
@@ -4116,7 +4164,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
                     "terminal": {
                       "$type": "RuleCall",
                       "rule": {
-                        "$ref": "#/rules@90"
+                        "$ref": "#/rules@91"
                       },
                       "arguments": []
                     }
@@ -4132,7 +4180,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
                     "terminal": {
                       "$type": "RuleCall",
                       "rule": {
-                        "$ref": "#/rules@90"
+                        "$ref": "#/rules@91"
                       },
                       "arguments": []
                     }
@@ -4151,7 +4199,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
                         "terminal": {
                           "$type": "RuleCall",
                           "rule": {
-                            "$ref": "#/rules@98"
+                            "$ref": "#/rules@99"
                           },
                           "arguments": []
                         }
@@ -4198,7 +4246,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
                     "terminal": {
                       "$type": "RuleCall",
                       "rule": {
-                        "$ref": "#/rules@90"
+                        "$ref": "#/rules@91"
                       },
                       "arguments": []
                     }
@@ -4210,7 +4258,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
                     "terminal": {
                       "$type": "RuleCall",
                       "rule": {
-                        "$ref": "#/rules@90"
+                        "$ref": "#/rules@91"
                       },
                       "arguments": []
                     }
@@ -4226,7 +4274,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
                     "terminal": {
                       "$type": "RuleCall",
                       "rule": {
-                        "$ref": "#/rules@90"
+                        "$ref": "#/rules@91"
                       },
                       "arguments": []
                     }
@@ -4245,7 +4293,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
                         "terminal": {
                           "$type": "RuleCall",
                           "rule": {
-                            "$ref": "#/rules@90"
+                            "$ref": "#/rules@91"
                           },
                           "arguments": []
                         }
@@ -4280,7 +4328,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@90"
+                "$ref": "#/rules@91"
               },
               "arguments": []
             }
@@ -4308,7 +4356,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@98"
+                "$ref": "#/rules@99"
               },
               "arguments": []
             }
@@ -4336,7 +4384,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@90"
+                "$ref": "#/rules@91"
               },
               "arguments": []
             }
@@ -4364,7 +4412,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@98"
+                "$ref": "#/rules@99"
               },
               "arguments": []
             }
@@ -4410,7 +4458,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@99"
+                "$ref": "#/rules@100"
               },
               "arguments": []
             }
@@ -4429,7 +4477,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
                 "terminal": {
                   "$type": "RuleCall",
                   "rule": {
-                    "$ref": "#/rules@98"
+                    "$ref": "#/rules@99"
                   },
                   "arguments": []
                 }
@@ -4460,7 +4508,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@99"
+                "$ref": "#/rules@100"
               },
               "arguments": []
             }
@@ -4524,7 +4572,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
                     "terminal": {
                       "$type": "RuleCall",
                       "rule": {
-                        "$ref": "#/rules@98"
+                        "$ref": "#/rules@99"
                       },
                       "arguments": []
                     }
@@ -4538,7 +4586,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
                 "terminal": {
                   "$type": "RuleCall",
                   "rule": {
-                    "$ref": "#/rules@90"
+                    "$ref": "#/rules@91"
                   },
                   "arguments": []
                 }
@@ -4658,7 +4706,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@90"
+                "$ref": "#/rules@91"
               },
               "arguments": []
             }
@@ -4686,7 +4734,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@98"
+                "$ref": "#/rules@99"
               },
               "arguments": []
             }
@@ -4737,7 +4785,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@98"
+                "$ref": "#/rules@99"
               },
               "arguments": []
             }
@@ -4749,7 +4797,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@98"
+                "$ref": "#/rules@99"
               },
               "arguments": []
             }
@@ -4761,7 +4809,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@98"
+                "$ref": "#/rules@99"
               },
               "arguments": []
             }
@@ -4789,7 +4837,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@90"
+                "$ref": "#/rules@91"
               },
               "arguments": []
             }
@@ -4827,7 +4875,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
                     "terminal": {
                       "$type": "RuleCall",
                       "rule": {
-                        "$ref": "#/rules@98"
+                        "$ref": "#/rules@99"
                       },
                       "arguments": []
                     }
@@ -4848,7 +4896,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
                     "terminal": {
                       "$type": "RuleCall",
                       "rule": {
-                        "$ref": "#/rules@90"
+                        "$ref": "#/rules@91"
                       },
                       "arguments": []
                     }
@@ -4869,7 +4917,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
                     "terminal": {
                       "$type": "RuleCall",
                       "rule": {
-                        "$ref": "#/rules@90"
+                        "$ref": "#/rules@91"
                       },
                       "arguments": []
                     }
@@ -4907,7 +4955,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
               "terminal": {
                 "$type": "RuleCall",
                 "rule": {
-                  "$ref": "#/rules@97"
+                  "$ref": "#/rules@7"
                 },
                 "arguments": []
               },
@@ -4952,7 +5000,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@99"
+                "$ref": "#/rules@100"
               },
               "arguments": []
             }
@@ -4980,7 +5028,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@98"
+                "$ref": "#/rules@99"
               },
               "arguments": []
             }
@@ -5008,7 +5056,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@90"
+                "$ref": "#/rules@91"
               },
               "arguments": []
             }
@@ -5059,7 +5107,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@99"
+                "$ref": "#/rules@100"
               },
               "arguments": []
             },
@@ -5111,7 +5159,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@99"
+                "$ref": "#/rules@100"
               },
               "arguments": []
             }
@@ -5173,7 +5221,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@98"
+                "$ref": "#/rules@99"
               },
               "arguments": []
             }
@@ -5189,7 +5237,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@99"
+                "$ref": "#/rules@100"
               },
               "arguments": []
             }
@@ -5205,7 +5253,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@99"
+                "$ref": "#/rules@100"
               },
               "arguments": []
             }
@@ -5263,7 +5311,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@98"
+                "$ref": "#/rules@99"
               },
               "arguments": []
             }
@@ -5279,7 +5327,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@90"
+                "$ref": "#/rules@91"
               },
               "arguments": []
             }
@@ -5295,7 +5343,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@90"
+                "$ref": "#/rules@91"
               },
               "arguments": []
             }
@@ -5311,7 +5359,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@98"
+                "$ref": "#/rules@99"
               },
               "arguments": []
             }
@@ -5335,7 +5383,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@98"
+                "$ref": "#/rules@99"
               },
               "arguments": []
             }
@@ -5347,7 +5395,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@93"
+                "$ref": "#/rules@94"
               },
               "arguments": []
             },
@@ -5375,7 +5423,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
                 "terminal": {
                   "$type": "RuleCall",
                   "rule": {
-                    "$ref": "#/rules@98"
+                    "$ref": "#/rules@99"
                   },
                   "arguments": []
                 }
@@ -5394,7 +5442,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
                     "terminal": {
                       "$type": "RuleCall",
                       "rule": {
-                        "$ref": "#/rules@98"
+                        "$ref": "#/rules@99"
                       },
                       "arguments": []
                     },
@@ -5415,7 +5463,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@93"
+                "$ref": "#/rules@94"
               },
               "arguments": []
             },
@@ -5440,7 +5488,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@98"
+                "$ref": "#/rules@99"
               },
               "arguments": []
             }
@@ -5471,7 +5519,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
                 "terminal": {
                   "$type": "RuleCall",
                   "rule": {
-                    "$ref": "#/rules@95"
+                    "$ref": "#/rules@96"
                   },
                   "arguments": []
                 }
@@ -5483,7 +5531,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
                 "terminal": {
                   "$type": "RuleCall",
                   "rule": {
-                    "$ref": "#/rules@94"
+                    "$ref": "#/rules@95"
                   },
                   "arguments": []
                 },
@@ -5498,7 +5546,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@94"
+                "$ref": "#/rules@95"
               },
               "arguments": []
             },
@@ -5541,7 +5589,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@95"
+                "$ref": "#/rules@96"
               },
               "arguments": []
             }
@@ -5565,7 +5613,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@97"
+                "$ref": "#/rules@98"
               },
               "arguments": []
             }
@@ -5584,7 +5632,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
                 "terminal": {
                   "$type": "RuleCall",
                   "rule": {
-                    "$ref": "#/rules@98"
+                    "$ref": "#/rules@99"
                   },
                   "arguments": []
                 }
@@ -5685,7 +5733,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
           {
             "$type": "SimpleType",
             "typeRef": {
-              "$ref": "#/rules@24"
+              "$ref": "#/rules@25"
             }
           }
         ]

@@ -4,6 +4,7 @@ export const IssueCodes = {
     UnresolvedReference: 'unresolved-reference',
     DuplicateName: 'duplicate-name',
     EmptySpec: 'empty-spec',
+    InternalError: 'internal-error',
     DuplicateSetting: 'duplicate-setting',
     ImportMissing: 'import-missing',
     ImportErrors: 'import-errors',

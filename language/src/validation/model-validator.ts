@@ -92,12 +92,12 @@ function checkExpandedFunctions(model: Model, element: string, accept: Validatio
     for (const f of functions) {
         const key = functionKey(f);
         const first = seen.get(key);
-        if (first) {
+        if (first && !key.includes('null')) { // NaN (from a unit error, reported elsewhere) serialises as null
             const node = AstUtils.getDocument(f.source) === document ? f.source : model;
             accept('error', `Duplicate symmetry function for '${element}': ${describeFunction(f)} is defined twice.`,
                 { node, code: IssueCodes.DuplicateFunction });
         } else seen.set(key, f);
-        if (f.cutoff && f.rshift !== undefined && f.rshift >= f.cutoff.radius && AstUtils.getDocument(f.source) === document) {
+        if (f.cutoff && f.cutoff.radius > 0 && f.rshift !== undefined && f.rshift >= f.cutoff.radius && AstUtils.getDocument(f.source) === document) {
             accept('warning', `The shift r_s = ${round(f.rshift)} Å lies at or beyond the cutoff ${round(f.cutoff.radius)} Å: this function is nearly zero everywhere.`,
                 { node: f.source, property: 'rshift', code: IssueCodes.RshiftBeyondCutoff });
         }

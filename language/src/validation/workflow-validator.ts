@@ -178,7 +178,7 @@ export function checkRun(run: Run, accept: ValidationAcceptor): void {
     const seen = new Set<string>();
     for (const item of run.items) {
         if (!COMMON.includes(item.$type) && !rules.allowed.includes(item.$type)) {
-            accept('error', `'${ITEM_KEYWORD[item.$type]}' does not apply to a ${run.protocol} run.`, { node: item, code: IssueCodes.RunNotApplicable });
+            accept('error', `'${ITEM_KEYWORD[item.$type]}' does not apply to ${run.protocol} runs.`, { node: item, code: IssueCodes.RunNotApplicable });
         }
         const key = repeatKey(item);
         if (seen.has(key)) accept('error', `'${ITEM_KEYWORD[item.$type]}' is given twice in this run.`, { node: item, code: IssueCodes.DuplicateSetting });
@@ -187,13 +187,13 @@ export function checkRun(run: Run, accept: ValidationAcceptor): void {
     for (const need of rules.required) {
         const options = Array.isArray(need) ? need : [need];
         if (!options.some((o) => present.has(o))) {
-            accept('error', `A ${run.protocol} run needs '${options.map((o) => ITEM_KEYWORD[o]).join("' or '")}'.`, { node: run, property: 'protocol', code: IssueCodes.RunMissing, data: { missing: options } });
+            accept('error', `This ${run.protocol} run needs '${options.map((o) => ITEM_KEYWORD[o]).join("' or '")}'.`, { node: run, property: 'protocol', code: IssueCodes.RunMissing, data: { missing: options } });
         }
     }
     if (run.protocol === 'neb') {
         for (const kind of ['initial', 'final']) {
             if (present.has('NebEnds') && !run.items.some((i) => i.$type === 'NebEnds' && i.kind === kind)) {
-                accept('error', `A neb run needs an '${kind}' structure.`, { node: run, property: 'protocol', code: IssueCodes.RunMissing });
+                accept('error', `This neb run needs an '${kind}' structure.`, { node: run, property: 'protocol', code: IssueCodes.RunMissing });
             }
         }
     }
