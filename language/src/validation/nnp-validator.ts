@@ -1,6 +1,6 @@
 // Registers every check per AST type (Langium's ValidationRegistry). The checks live in small
 // files by topic; each diagnostic carries a stable code from issue-codes.ts.
-import type { AstNode, ValidationAcceptor, ValidationChecks } from 'langium';
+import { AstUtils, type AstNode, type ValidationAcceptor, type ValidationChecks } from 'langium';
 import type { NnpAstType, Spec } from '../generated/ast.js';
 import type { NnpServices } from '../nnp-module.js';
 import { checkDuplicateKeywords } from './duplicate-keywords.js';
@@ -51,7 +51,9 @@ export function registerValidationChecks(services: NnpServices): void {
 
 /** Models, potentials, datasets and descriptor sets share one namespace; runs are named by `as`. */
 function checkUniqueNames(spec: Spec, accept: ValidationAcceptor): void {
-    if (spec.items.length === 0 && spec.imports.length === 0) {
+    const parse = AstUtils.getDocument(spec).parseResult;
+    const syntaxErrors = parse.lexerErrors.length + parse.parserErrors.length;
+    if (spec.items.length === 0 && spec.imports.length === 0 && syntaxErrors === 0) {
         accept('warning', "This spec defines nothing: start with e.g. 'model name { element Si ... }' or 'potential name = ...'.",
             { node: spec, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, code: IssueCodes.EmptySpec });
     }
