@@ -24,7 +24,7 @@ import { diagnosticCode as codeOf } from '../../compiler/src/cli/format-diagnost
 
 /** `line:col severity code message`, 1-based like the CLI. */
 export function describe(d: Diagnostic): [string, string, string | undefined, string] {
-    return [`${d.range.start.line + 1}:${d.range.start.character + 1}`, d.severity === 1 ? 'error' : d.severity === 2 ? 'warning' : 'info', codeOf(d), d.message];
+    return [`${d.range.start.line + 1}:${d.range.start.character + 1}`, d.severity === 1 ? 'error' : d.severity === 2 ? 'warning' : 'info', codeOf(d), typeof d.message === "string" ? d.message : d.message.value];
 }
 
 export { services };

@@ -18,7 +18,7 @@ export async function runCommand(spec: string, name: string | undefined, err: (l
         return 1;
     }
     for (const r of selected) {
-        err(`nnp run: '${r.name ?? r.protocol}' is a ${r.protocol} run; the ${r.protocol} protocol is not available in this version of nnp (the spec is checked, nothing was run)`);
+        err(`nnp run: '${r.name ?? r.protocol}': the ${r.protocol} protocol is not available in this version of nnp (the spec was checked; nothing was run)`);
     }
     return 3;
 }

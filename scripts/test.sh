@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# The whole test suite: setup, build, unit and end-to-end tests (WebGPU on a GPU or lavapipe).
+# Tests that compare with n2p2 read ../shared/data (or NNP_SHARED_DATA).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+export NNP_SHARED_DATA="${NNP_SHARED_DATA:-$(cd .. && pwd)/shared/data}"
+export XDG_RUNTIME_DIR="${XDG_RUNTIME_DIR:-/tmp/nnp-xdg-$(id -u)}"
+mkdir -p out
+status=0
+npm test -- --reporter=default --reporter=json --outputFile.json=out/test-results.json || status=$?
+# One plain closing line that any CI reads: "N passed, N failed".
+node -e '
+  const r = JSON.parse(require("fs").readFileSync("out/test-results.json", "utf8"));
+  console.log(`${r.numPassedTests} passed, ${r.numFailedTests} failed` + (r.numPendingTests ? `, ${r.numPendingTests} skipped` : ""));
+' || true
+exit $status

@@ -1,0 +1,134 @@
+// The `nnp` command as users run it: a separate process, its output and exit status.
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = resolve(import.meta.dirname, '..', '..');
+const BIN = join(ROOT, 'bin', 'nnp.js');
+
+function nnp(args: string[], cwd = ROOT) {
+    if (!existsSync(join(ROOT, 'dist', 'compiler', 'src', 'cli', 'main.js'))) throw new Error('nnp is not built: run `npm run build` first');
+    const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', timeout: 120_000 });
+    return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+function noStackTrace(text: string) {
+    expect(text).not.toMatch(/^\s+at /m);
+}
+
+describe('nnp --help', () => {
+    it('lists the commands', () => {
+        const r = nnp(['--help']);
+        expect(r.code).toBe(0);
+        for (const c of ['check', 'compile', 'train', 'run', 'gpu', 'lsp']) expect(r.out).toContain(`nnp ${c}`);
+    });
+
+    for (const c of ['check', 'compile', 'train', 'run', 'gpu', 'lsp']) {
+        it(`nnp ${c} --help`, () => {
+            const r = nnp([c, '--help']);
+            expect(r.code).toBe(0);
+            expect(r.out).toMatch(new RegExp(`^Usage: nnp ${c}`));
+        });
+    }
+
+    it('rejects an unknown command and an unknown option in one line', () => {
+        const a = nnp(['frobnicate']);
+        expect([a.code, a.err.trim()]).toEqual([2, "nnp: unknown command 'frobnicate' (commands: check, compile, train, run, gpu, lsp; see nnp --help)"]);
+        const b = nnp(['check', '--fast', 'x.nnp']);
+        expect(b.code).toBe(2);
+        expect(b.err.trim().split('\n')).toHaveLength(1);
+        expect(b.err).toMatch(/^nnp check: Unknown option '--fast'.*\(usage: nnp check <spec\.nnp>\.\.\.\)/);
+    });
+});
+
+describe('nnp check', () => {
+    it('passes every example', () => {
+        const r = nnp(['check', 'examples/water/model.nnp', 'examples/silicon/model.nnp', 'examples/argon/model.nnp']);
+        expect([r.code, r.out, r.err.trim()]).toEqual([0, '', 'nnp check: 3 files, 0 errors, 0 warnings']);
+    });
+
+    it('prints path:line:col: severity: message [code] and exits 1 on errors', () => {
+        const r = nnp(['check', 'test/files/bad/missing-unit.nnp', 'test/files/bad/lambda-range.nnp']);
+        expect(r.code).toBe(1);
+        expect(r.out.trim().split('\n')).toEqual([
+            'test/files/bad/missing-unit.nnp:3:17: error: Missing unit: expected a length (e.g. A, bohr, nm). [missing-unit]',
+            'test/files/bad/lambda-range.nnp:4:66: warning: λ is normally −1 or +1; 2 lies outside [−1, 1], so (1 + λ cos θ) changes sign. [lambda-range]',
+        ]);
+    });
+
+    it('warnings alone exit 0', () => {
+        expect(nnp(['check', 'test/files/bad/lambda-range.nnp']).code).toBe(0);
+    });
+
+    it('a missing file is one clear line, no stack trace', () => {
+        const r = nnp(['check', 'no/such.nnp']);
+        expect(r.code).toBe(1);
+        expect(r.err.trim()).toBe(`nnp: ${join(ROOT, 'no/such.nnp')}: no such file`);
+        noStackTrace(r.err);
+    });
+});
+
+describe('nnp compile', () => {
+    it('writes the model IR, byte-identical across runs, folders and working directories', () => {
+        const a = mkdtempSync(join(tmpdir(), 'nnp-a-'));
+        const b = mkdtempSync(join(tmpdir(), 'nnp-b-'));
+        const copy = mkdtempSync(join(tmpdir(), 'nnp-copy-'));
+        cpSync(join(ROOT, 'examples', 'silicon'), copy, { recursive: true });
+        const r1 = nnp(['compile', 'examples/silicon/model.nnp', '-o', a]);
+        const r2 = nnp(['compile', 'model.nnp', '-o', b], copy);
+        expect([r1.code, r2.code]).toEqual([0, 0]);
+        expect(r1.out.trim()).toBe(`wrote ${join(a, 'ir.json')}`);
+        const x = readFileSync(join(a, 'ir.json'));
+        const y = readFileSync(join(b, 'ir.json'));
+        expect(x.equals(y)).toBe(true);
+        expect(x.toString()).not.toContain(tmpdir());
+        expect(x.toString()).not.toContain(ROOT);
+        const ir = JSON.parse(x.toString());
+        expect(ir.models[0].descriptors[0].functions).toHaveLength(8 + 12 + 2);
+    });
+
+    it('refuses a spec with errors and writes nothing', () => {
+        const out = mkdtempSync(join(tmpdir(), 'nnp-bad-'));
+        const r = nnp(['compile', 'test/files/bad/missing-unit.nnp', '-o', out]);
+        expect(r.code).toBe(1);
+        expect(r.err).toContain('test/files/bad/missing-unit.nnp:3:17: error: Missing unit');
+        expect(existsSync(join(out, 'ir.json'))).toBe(false);
+    });
+
+    it('needs -o', () => {
+        const r = nnp(['compile', 'examples/argon/model.nnp']);
+        expect([r.code, r.err.trim()]).toEqual([2, 'nnp compile: missing -o <dir>']);
+    });
+});
+
+describe('protocols and training without a runtime', () => {
+    it('nnp run says plainly that the protocol is not available', () => {
+        const r = nnp(['run', 'examples/argon/model.nnp', 'liquid']);
+        expect(r.code).toBe(3);
+        expect(r.err.trim()).toBe("nnp run: 'liquid': the md protocol is not available in this version of nnp (the spec was checked; nothing was run)");
+    });
+
+    it('nnp run names the runs when the requested one does not exist', () => {
+        const r = nnp(['run', 'examples/silicon/model.nnp', 'freeze']);
+        expect([r.code, r.err.trim()]).toEqual([1, "nnp run: no run named 'freeze' in examples/silicon/model.nnp (runs: melt, reference_phonons)"]);
+    });
+
+    it('nnp train says plainly that training is not available', () => {
+        const r = nnp(['train', 'examples/silicon/model.nnp']);
+        expect(r.code).toBe(3);
+        expect(r.err).toContain('training is not available in this version of nnp');
+    });
+});
+
+describe('nnp gpu', () => {
+    it('runs the smoke kernel on WebGPU (GPU or lavapipe)', () => {
+        const r = nnp(['gpu']);
+        expect(r.err).not.toContain('internal error');
+        expect(r.code, r.err).toBe(0);
+        expect(r.out).toMatch(/^adapter: .+/m);
+        const err = Number(/max \|error\| (\S+) vs float64/.exec(r.out)![1]);
+        expect(err).toBeLessThan(1e-6);
+    });
+});
