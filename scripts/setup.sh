@@ -3,7 +3,7 @@
 # Dawn finds no WebGPU adapter, Vulkan's CPU driver lavapipe (needs root).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-if ! command -v node >/dev/null || ! node -e 'process.exit(+process.versions.node.split(".")[0] < 20)'; then
+if ! command -v node >/dev/null || ! node -e 'process.exit(Number(process.versions.node.split(".")[0]) >= 20 ? 0 : 1)'; then
   echo "nnp: Node.js >= 20 is required" >&2
   exit 1
 fi
