@@ -28,4 +28,6 @@ export interface ModelParameters {
     /** In element order of the ModelIR (ascending atomic number). */
     readonly networks: readonly NetworkParameters[];
     readonly scaling: readonly ScalingStatistics[];
+    /** Energy normalisation fitted on the training data when the model says `normalization auto`. */
+    readonly normalization?: { readonly meanEnergy: number; readonly convEnergy: number; readonly convLength: number };
 }

@@ -1,0 +1,239 @@
+// The four kernels of an HDNNP energy + force evaluation, generated from the model IR:
+//   Descriptors   G_is for every atom i (one invocation per atom)
+//   Network       scaling, per-element network forward and backward: E_i and dE/dG_is
+//   PairForces    per neighbour slot (i, j): p_ij = Σ_s dE/dG_is ∂G_is/∂r_j (= ∂E/∂d_ij), and the
+//                 per-atom virial Σ_j p_ij ⊗ d_ij
+//   GatherForces  F_k = Σ_j p_kj − Σ_{(i,j): j = k} p_ij   (each atom sums its own terms: no atomics)
+// Buffers (atoms N, slot stride M = max neighbours, S = species):
+//   pv (N·M) vec4: d_ij = r_j + shift − r_i and |d_ij| (Å);  nb_range (N·(S+1)): slot range per species
+//   species (N);  g, dedg (N·G_max);  energy (N);  pf (N·M) vec4;  virial (N·9);  forces (N) vec4
+import type { ModelIR, NetworkIR } from '../../ir/model-ir.js';
+import { f32Literal as lit, type BindingRegistry, type KernelDefinition } from '../wgsl-builder.js';
+import { angularDerivativeFunction, angularValues, FunctionTable, radialDerivative, radialValues } from './descriptor-code.js';
+import { planDescriptors, type DescriptorPlan } from './descriptor-plan.js';
+import { ACTIVATION_FUNCTIONS, activationExpression, CORE_FUNCTIONS } from './wgsl-functions.js';
+
+export const WORKGROUP_SIZE = 64;
+
+/** Per-element affine scaling G̃ = a G + b and the weight layout of the networks. */
+export interface NetworkConstants {
+    /** Per element (model order), per function. */
+    readonly scaleA: readonly (readonly number[])[];
+    readonly scaleB: readonly (readonly number[])[];
+    /** Offset of each element's layers in the flat weight buffer: [W (out×in), b (out)] per layer. */
+    readonly layerOffsets: readonly (readonly number[])[];
+    /** dE_phys/dE_NN: 1/conv_energy with normalisation, else 1 (eV per network unit). */
+    readonly energyScale: number;
+}
+
+const DIMS = 'struct Dims { n_atoms: u32, max_neighbors: u32 }';
+
+function commonBindings(b: BindingRegistry): void {
+    b.uniform('dims', 'Dims');
+}
+
+function speciesSwitch(model: ModelIR, fn: (species: number) => string): string {
+    const cases = model.elements.map((_, s) => `        case ${s}u: { ${fn(s)} }`).join('\n');
+    return `    switch (species[i]) {\n${cases}\n        default: {}\n    }`;
+}
+
+function entry(body: string): string {
+    return `@compute @workgroup_size(${WORKGROUP_SIZE})
+fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
+    let i = gid.x;
+    if (i >= dims.n_atoms) { return; }
+${body}
+}`;
+}
+
+export function descriptorKernel(model: ModelIR, plan = planDescriptors(model)): KernelDefinition<{ model: string }> {
+    return {
+        name: 'Descriptors',
+        params: { model: modelKey(model) },
+        workgroupSize: WORKGROUP_SIZE,
+        shaderBody: (b) => {
+            commonBindings(b);
+            b.storage('pv', 'array<vec4<f32>>', 'read');
+            b.storage('nb_range', 'array<u32>', 'read');
+            b.storage('species', 'array<u32>', 'read');
+            b.storage('g', 'array<f32>', 'read_write');
+            const table = new FunctionTable();
+            const stride = model.elements.length + 1;
+            const fns = plan.elements.map((el) => {
+                const loops = [...el.radial.map((g) => radialValues(g, table)), ...el.angular.map((g) => angularValues(g, table))];
+                const stores = Array.from({ length: el.functionCount }, (_, s) => `g[i * ${plan.maxFunctions}u + ${s}u] = acc[${s}];`);
+                return `fn descriptors_${el.species}(i: u32) {
+    let base = i * dims.max_neighbors;
+    let rb = i * ${stride}u;
+    var acc: array<f32, ${Math.max(1, el.functionCount)}>;
+    ${loops.join('\n')}
+    ${stores.join('\n    ')}
+}`;
+            });
+            return `${DIMS}\n${CORE_FUNCTIONS}\n${table.code()}\n${fns.join('\n\n')}\n\n${entry(speciesSwitch(model, (s) => `descriptors_${s}(i);`))}`;
+        },
+    };
+}
+
+export function forceKernel(model: ModelIR, plan = planDescriptors(model)): KernelDefinition<{ model: string }> {
+    return {
+        name: 'PairForces',
+        params: { model: modelKey(model) },
+        workgroupSize: WORKGROUP_SIZE,
+        shaderBody: (b) => {
+            commonBindings(b);
+            b.storage('pv', 'array<vec4<f32>>', 'read');
+            b.storage('nb_range', 'array<u32>', 'read');
+            b.storage('species', 'array<u32>', 'read');
+            b.storage('dedg', 'array<f32>', 'read');
+            b.storage('pf', 'array<vec4<f32>>', 'read_write');
+            b.storage('virial', 'array<f32>', 'read_write');
+            const table = new FunctionTable();
+            const stride = model.elements.length + 1;
+            const helpers: string[] = [];
+            const fns = plan.elements.map((el) => {
+                const radial = el.radial.map((g) => radialDerivative(g, table)).join('\n');
+                const angular = el.angular.map((g, n) => {
+                    const name = `angular_grad_${el.species}_${n}`;
+                    helpers.push(angularDerivativeFunction(name, g, table).replace(/w\[/g, `w_${el.species}[`));
+                    const range = (s: number) => `nb_range[rb + ${s}u], nb_range[rb + ${s + 1}u]`;
+                    const inP = `a >= nb_range[rb + ${g.p}u] && a < nb_range[rb + ${g.p + 1}u]`;
+                    const inQ = `a >= nb_range[rb + ${g.q}u] && a < nb_range[rb + ${g.q + 1}u]`;
+                    const first = `if (${inP}) { grad += ${name}(base, a, d1, ${range(g.q)}); }`;
+                    return g.p === g.q ? first : `${first}\n        if (${inQ}) { grad += ${name}(base, a, d1, ${range(g.p)}); }`;
+                }).join('\n        ');
+                return `var<private> w_${el.species}: array<f32, ${Math.max(1, el.functionCount)}>;
+fn forces_${el.species}(i: u32) {
+    let base = i * dims.max_neighbors;
+    let rb = i * ${stride}u;
+    for (var s = 0u; s < ${el.functionCount}u; s++) { w_${el.species}[s] = dedg[i * ${plan.maxFunctions}u + s]; }
+    var v0 = vec3<f32>(0.0, 0.0, 0.0);
+    var v1 = vec3<f32>(0.0, 0.0, 0.0);
+    var v2 = vec3<f32>(0.0, 0.0, 0.0);
+    let n = nb_range[rb + ${stride - 1}u];
+    for (var a = 0u; a < n; a++) {
+        let d1 = pv[base + a];
+        let r = d1.w;
+        var dgdr = 0.0;
+        ${radial.replace(/w\[/g, `w_${el.species}[`)}
+        var grad = dgdr / r * d1.xyz;
+        ${angular}
+        pf[base + a] = vec4<f32>(grad, 0.0);
+        // virial W_ab = Σ_j p_a d_b (rows a)
+        v0 += grad.x * d1.xyz;
+        v1 += grad.y * d1.xyz;
+        v2 += grad.z * d1.xyz;
+    }
+    for (var c = 0u; c < 3u; c++) {
+        virial[i * 9u + c] = v0[c];
+        virial[i * 9u + 3u + c] = v1[c];
+        virial[i * 9u + 6u + c] = v2[c];
+    }
+}`;
+            });
+            return `${DIMS}\n${CORE_FUNCTIONS}\n${table.code()}\n${fns.join('\n\n')}\n${helpers.join('\n')}\n\n${entry(speciesSwitch(model, (s) => `forces_${s}(i);`))}`;
+        },
+    };
+}
+
+export function gatherKernel(): KernelDefinition<{ version: number }> {
+    return {
+        name: 'GatherForces',
+        params: { version: 1 },
+        workgroupSize: WORKGROUP_SIZE,
+        shaderBody: (b) => {
+            commonBindings(b);
+            b.storage('pf', 'array<vec4<f32>>', 'read');
+            b.storage('counts', 'array<u32>', 'read'); // neighbours of each atom
+            b.storage('rev_offsets', 'array<u32>', 'read'); // (N + 1)
+            b.storage('rev_slots', 'array<u32>', 'read'); // slots (i·M + a) where the atom is the neighbour
+            b.storage('forces', 'array<vec4<f32>>', 'read_write');
+            return `${DIMS}
+${entry(`    var f = vec3<f32>(0.0, 0.0, 0.0);
+    let base = i * dims.max_neighbors;
+    for (var a = 0u; a < counts[i]; a++) { f += pf[base + a].xyz; }
+    for (var e = rev_offsets[i]; e < rev_offsets[i + 1u]; e++) { f -= pf[rev_slots[e]].xyz; }
+    forces[i] = vec4<f32>(f, 0.0);`)}`;
+        },
+    };
+}
+
+export function networkKernel(model: ModelIR, consts: NetworkConstants, plan = planDescriptors(model)): KernelDefinition<{ model: string; layout: string }> {
+    return {
+        name: 'Network',
+        params: { model: modelKey(model), layout: JSON.stringify(consts) },
+        workgroupSize: WORKGROUP_SIZE,
+        shaderBody: (b) => {
+            commonBindings(b);
+            b.storage('species', 'array<u32>', 'read');
+            b.storage('g', 'array<f32>', 'read');
+            b.storage('weights', 'array<f32>', 'read');
+            b.storage('energy', 'array<f32>', 'read_write');
+            b.storage('dedg', 'array<f32>', 'read_write');
+            const fns = model.networks.map((net, s) => networkFunction(net, s, plan.maxFunctions, consts));
+            return `${DIMS}\n${ACTIVATION_FUNCTIONS}\n${fns.join('\n\n')}\n\n${entry(speciesSwitch(model, (s) => `network_${s}(i);`))}`;
+        },
+    };
+}
+
+/**
+ * Forward: y⁰ = G̃ = a G + b; x^l = (b^l + W^l y^{l−1}) [/ n_{l−1} with normalize_nodes]; y^l = f_l(x^l).
+ * Backward: δ^L = f_L'(x^L); δ^{l−1} = f'_{l−1}(x^{l−1}) ⊙ (W^lᵀ δ^l) [/ n_{l−1}]; dE/dG = a ⊙ W¹ᵀδ¹ [/n_0],
+ * times the energy scale so that dE/dG is in eV.
+ */
+function networkFunction(net: NetworkIR, s: number, stride: number, consts: NetworkConstants): string {
+    const sizes = [net.inputs, ...net.layers.map((l) => l.size)];
+    const offsets = consts.layerOffsets[s]!;
+    const arr = (xs: readonly number[]) => `array<f32, ${Math.max(1, xs.length)}>(${xs.length ? xs.map(lit).join(', ') : '0.0'})`;
+    const lines: string[] = [];
+    lines.push(`const scale_a_${s} = ${arr(consts.scaleA[s]!)};`);
+    lines.push(`const scale_b_${s} = ${arr(consts.scaleB[s]!)};`);
+    lines.push(`fn network_${s}(i: u32) {`);
+    lines.push(`    var y0: array<f32, ${Math.max(1, net.inputs)}>;`);
+    lines.push(`    for (var j = 0u; j < ${net.inputs}u; j++) { y0[j] = scale_a_${s}[j] * g[i * ${stride}u + j] + scale_b_${s}[j]; }`);
+    net.layers.forEach((layer, l) => {
+        const n = layer.size;
+        const nin = sizes[l]!;
+        const w = offsets[l]!;
+        const norm = net.normalizeNodes ? ` * ${lit(1 / nin)}` : '';
+        lines.push(`    var y${l + 1}: array<f32, ${n}>;`);
+        lines.push(`    var dy${l + 1}: array<f32, ${n}>;`);
+        lines.push(`    for (var k = 0u; k < ${n}u; k++) {
+        var x = weights[${w + n * nin}u + k];
+        let row = ${w}u + k * ${nin}u;
+        for (var j = 0u; j < ${nin}u; j++) { x += weights[row + j] * y${l}[j]; }
+        let fx = ${activationExpression(layer.activation, `(x${norm})`)};
+        y${l + 1}[k] = fx.x;
+        dy${l + 1}[k] = fx.y;
+    }`);
+    });
+    const L = net.layers.length;
+    lines.push(`    energy[i] = y${L}[0];`);
+    // backward: delta^L = f'(x^L)
+    lines.push(`    var delta${L}: array<f32, ${sizes[L]}>;`);
+    lines.push(`    for (var k = 0u; k < ${sizes[L]}u; k++) { delta${L}[k] = dy${L}[k]; }`);
+    for (let l = L; l >= 1; l--) {
+        const n = sizes[l]!;
+        const nin = sizes[l - 1]!;
+        const w = offsets[l - 1]!;
+        const norm = net.normalizeNodes ? ` * ${lit(1 / nin)}` : '';
+        const target = l - 1;
+        const deriv = target >= 1 ? ` * dy${target}[j]` : '';
+        lines.push(`    var delta${target}: array<f32, ${Math.max(1, nin)}>;`);
+        lines.push(`    for (var j = 0u; j < ${nin}u; j++) {
+        var t = 0.0;
+        for (var k = 0u; k < ${n}u; k++) { t += weights[${w}u + k * ${nin}u + j] * delta${l}[k]; }
+        delta${target}[j] = t${norm}${deriv};
+    }`);
+    }
+    lines.push(`    for (var j = 0u; j < ${net.inputs}u; j++) { dedg[i * ${stride}u + j] = ${lit(consts.energyScale)} * scale_a_${s}[j] * delta0[j]; }`);
+    lines.push('}');
+    return lines.join('\n');
+}
+
+/** Cache key of everything model-dependent baked into the kernels (not the weights' values). */
+export function modelKey(model: ModelIR): string {
+    return JSON.stringify({ e: model.elements.map((e) => e.symbol), d: model.descriptors, n: model.networks });
+}
+
+export type { DescriptorPlan };

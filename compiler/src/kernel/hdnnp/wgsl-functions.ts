@@ -1,0 +1,121 @@
+// WGSL text of the scalar functions the HDNNP kernels share: cutoff functions (n2p2 types 0–8,
+// with inner cutoff α), compact core functions and activations, each returning value and derivative.
+// Parameters are baked as literals, so each distinct cutoff gets its own function.
+import type { CutoffIR } from '../../ir/model-ir.js';
+import { f32Literal as lit } from '../wgsl-builder.js';
+
+/** coth³(1) = ((e + 1/e)/(e − 1/e))³: normalises tanh³(1 − r/r_c) to f(0) = 1 (n2p2 CT_TANH). */
+const TANH_NORM = 2.2637537952253504;
+
+/**
+ * Polynomial and exponential cores on x ∈ [0, 1] with f(0) = 1, f(1) = 0 (n2p2 CoreFunction.h).
+ * Returns (f(x), df/dx).
+ */
+export const CORE_FUNCTIONS = `
+fn core_p1(x: f32) -> vec2<f32> { return vec2<f32>((2.0 * x - 3.0) * x * x + 1.0, 6.0 * x * (x - 1.0)); }
+fn core_p2(x: f32) -> vec2<f32> {
+    let x2 = x * x;
+    let xm = x - 1.0;
+    return vec2<f32>(((15.0 - 6.0 * x) * x - 10.0) * x2 * x + 1.0, -30.0 * x2 * xm * xm);
+}
+fn core_p3(x: f32) -> vec2<f32> {
+    let x2 = x * x;
+    let xm = x - 1.0;
+    return vec2<f32>((x * (x * (20.0 * x - 70.0) + 84.0) - 35.0) * x2 * x2 + 1.0, 140.0 * x2 * x * xm * xm * xm);
+}
+fn core_p4(x: f32) -> vec2<f32> {
+    let x2 = x * x;
+    let xm = x - 1.0;
+    let xm2 = xm * xm;
+    return vec2<f32>((x * (x * ((315.0 - 70.0 * x) * x - 540.0) + 420.0) - 126.0) * x2 * x2 * x + 1.0, -630.0 * x2 * x2 * xm2 * xm2);
+}
+fn core_e(x: f32) -> vec2<f32> {
+    if (x >= 1.0) { return vec2<f32>(0.0, 0.0); }
+    let q = 1.0 - x * x;
+    let f = exp(1.0 - 1.0 / q);
+    return vec2<f32>(f, -2.0 * x * f / (q * q));
+}
+`;
+
+const CORE_OF_CUTOFF: Readonly<Record<string, string>> = { exp: 'core_e', poly1: 'core_p1', poly2: 'core_p2', poly3: 'core_p3', poly4: 'core_p4' };
+
+/** WGSL function `name(r) -> (f_c, df_c/dr)` for one cutoff (r in Å). Zero for r ≥ r_c. */
+export function cutoffFunction(name: string, c: CutoffIR): string {
+    const rc = lit(c.radius);
+    const rci = c.radius * c.inner;
+    const width = c.radius - rci;
+    const head = `fn ${name}(r: f32) -> vec2<f32> {\n    if (r >= ${rc}) { return vec2<f32>(0.0, 0.0); }\n`;
+    const inner = `    if (r < ${lit(rci)}) { return vec2<f32>(1.0, 0.0); }\n    let x = (r - ${lit(rci)}) * ${lit(1 / width)};\n`;
+    switch (c.kind) {
+        case 'hard':
+            return `${head}    return vec2<f32>(1.0, 0.0);\n}\n`;
+        case 'cosine':
+            // f = ½(cos πx + 1), f' = −½ π sin(πx) / (r_c − r_ci)
+            return `${head}${inner}    let a = ${lit(Math.PI)} * x;\n    return vec2<f32>(0.5 * (cos(a) + 1.0), ${lit(-0.5 * Math.PI / width)} * sin(a));\n}\n`;
+        case 'tanhu':
+        case 'tanh': {
+            // f = c tanh³(1 − r/r_c), f' = 3c t² (t² − 1) / r_c; c = 1 (tanhu) or coth³(1) (tanh)
+            const norm = c.kind === 'tanh' ? TANH_NORM : 1;
+            return `${head}    let t = tanh(1.0 - r * ${lit(1 / c.radius)});\n    let t2 = t * t;\n    return vec2<f32>(${lit(norm)} * t2 * t, ${lit((3 * norm) / c.radius)} * t2 * (t2 - 1.0));\n}\n`;
+        }
+        case 'exp': case 'poly1': case 'poly2': case 'poly3': case 'poly4':
+            return `${head}${inner}    let f = ${CORE_OF_CUTOFF[c.kind]}(x);\n    return vec2<f32>(f.x, f.y * ${lit(1 / width)});\n}\n`;
+        default:
+            throw new Error(`unknown cutoff kind ${String(c.kind)}`);
+    }
+}
+
+/**
+ * Compact function C(a; left, right) = core(|x|), x = (a − c)/w, c = (left+right)/2, w = (right−left)/2,
+ * for |x| < 1 (callers check the window). Asymmetric variant: core((2 − |x|)|x|).
+ * Returns (C, dC/da).
+ */
+export function compactFunction(name: string, low: number, high: number, subtype: string, asymmetric: boolean): string {
+    const core = `core_${subtype.replace(/a$/, '')}`;
+    const c = (low + high) / 2;
+    const w = (high - low) / 2;
+    const x = `let s = a - ${lit(c)};\n    let x = abs(s) * ${lit(1 / w)};\n`;
+    const body = asymmetric
+        ? `    ${x}    let y = (2.0 - x) * x;\n    let f = ${core}(y);\n    return vec2<f32>(f.x, sign(s) * f.y * (2.0 - 2.0 * x) * ${lit(1 / w)});\n`
+        : `    ${x}    let f = ${core}(x);\n    return vec2<f32>(f.x, sign(s) * f.y * ${lit(1 / w)});\n`;
+    return `fn ${name}(a: f32) -> vec2<f32> {\n${body}}\n`;
+}
+
+/** WGSL for an activation: returns (f(x), f'(x)), with n2p2's clamps for logistic and softplus. */
+export function activationExpression(activation: string, x: string): string {
+    switch (activation) {
+        case 'linear': return `vec2<f32>(${x}, 1.0)`;
+        case 'tanh': return `act_tanh(${x})`;
+        case 'logistic': return `act_logistic(${x})`;
+        case 'softplus': return `act_softplus(${x})`;
+        case 'relu': return `act_relu(${x})`;
+        case 'gaussian': return `act_gaussian(${x})`;
+        case 'cos': return `vec2<f32>(cos(${x}), -sin(${x}))`;
+        case 'reverse_logistic': return `act_reverse_logistic(${x})`;
+        case 'exp': return `act_exp(${x})`;
+        case 'harmonic': return `vec2<f32>(${x} * ${x}, 2.0 * ${x})`;
+        default: throw new Error(`unknown activation ${activation}`);
+    }
+}
+
+export const ACTIVATION_FUNCTIONS = `
+fn act_tanh(x: f32) -> vec2<f32> { let f = tanh(x); return vec2<f32>(f, 1.0 - f * f); }
+fn act_logistic(x: f32) -> vec2<f32> {
+    if (x > 35.0) { return vec2<f32>(1.0, 0.0); }
+    if (x < -35.0) { return vec2<f32>(0.0, 0.0); }
+    let f = 1.0 / (1.0 + exp(-x));
+    return vec2<f32>(f, f * (1.0 - f));
+}
+fn act_softplus(x: f32) -> vec2<f32> {
+    if (x > 35.0) { return vec2<f32>(x, 1.0); }
+    if (x < -35.0) { return vec2<f32>(0.0, 0.0); }
+    return vec2<f32>(log(1.0 + exp(x)), 1.0 / (1.0 + exp(-x)));
+}
+fn act_relu(x: f32) -> vec2<f32> { if (x > 0.0) { return vec2<f32>(x, 1.0); } return vec2<f32>(0.0, 0.0); }
+fn act_gaussian(x: f32) -> vec2<f32> { let f = exp(-0.5 * x * x); return vec2<f32>(f, -x * f); }
+fn act_reverse_logistic(x: f32) -> vec2<f32> {
+    let s = act_logistic(x).x;
+    return vec2<f32>(1.0 - s, s * (s - 1.0));
+}
+fn act_exp(x: f32) -> vec2<f32> { let f = exp(-x); return vec2<f32>(f, -f); }
+`;

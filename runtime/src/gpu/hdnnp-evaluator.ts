@@ -1,0 +1,254 @@
+// Energy, forces and stress of an HDNNP on WebGPU: the four generated kernels in one command
+// encoder and one submit, per-atom results read back once and summed on the host in float64.
+import type { ModelIR } from '../../../compiler/src/ir/model-ir.js';
+import {
+    descriptorKernel, forceKernel, gatherKernel, networkKernel, type NetworkConstants,
+} from '../../../compiler/src/kernel/hdnnp/hdnnp-kernels.js';
+import { planDescriptors } from '../../../compiler/src/kernel/hdnnp/descriptor-plan.js';
+import type { ModelParameters } from '../model/parameters.js';
+import { packSlots, type CsrNeighbors, type SlotList } from '../neighbors/slot-list.js';
+import type { Structure } from '../structure.js';
+import { waitForQueue, type GpuContext } from './device.js';
+import { createBindGroup, encodeDispatch, pipelineCache, withValidation, type CompiledKernel } from './kernel.js';
+
+export interface EnergyForces {
+    /** Total energy, eV. */
+    readonly energy: number;
+    /** n2p2's atomic energies: network outputs in eV (no mean energy, no offsets). */
+    readonly atomEnergies: Float64Array;
+    /** (atoms, 3) eV/Å. */
+    readonly forces: Float64Array;
+    /** (3, 3) W_ab = Σ_pairs (∂E/∂d)_a d_b = ∂E/∂ε_ab, eV. */
+    readonly virial: Float64Array;
+    /** (3, 3) stress = W / V, eV/Å³ (ASE convention); undefined without a cell. */
+    readonly stress?: Float64Array;
+}
+
+export type NeighborSource = (s: Structure, cutoff: number) => CsrNeighbors;
+
+/** Scaling G̃ = a G + b (n2p2 SymFnc::scale), weight layout and energy scale of a model. */
+export function networkConstants(model: ModelIR, params: ModelParameters): { consts: NetworkConstants; weights: Float32Array } {
+    const { mode, min: smin, max: smax } = model.scaling;
+    const scaleA: number[][] = [];
+    const scaleB: number[][] = [];
+    const layerOffsets: number[][] = [];
+    const flat: number[] = [];
+    model.networks.forEach((net, e) => {
+        const st = params.scaling.find((x) => x.element === net.element);
+        const a: number[] = [];
+        const b: number[] = [];
+        for (let s = 0; s < net.inputs; s++) {
+            const gmin = st?.min[s] ?? 0;
+            const gmax = st?.max[s] ?? 1;
+            const mean = st?.mean[s] ?? 0;
+            const sigma = st?.sigma[s] ?? 1;
+            const range = (smax - smin) / (gmax - gmin);
+            switch (mode) {
+                case 'none': a.push(1); b.push(0); break;
+                case 'scale': a.push(range); b.push(smin - range * gmin); break;
+                case 'center': a.push(1); b.push(-mean); break;
+                case 'scale_center': a.push(range); b.push(smin - range * mean); break;
+                case 'sigma': a.push((smax - smin) / sigma); b.push(smin - ((smax - smin) / sigma) * mean); break;
+            }
+        }
+        scaleA.push(a.map(finiteOrZero));
+        scaleB.push(b.map(finiteOrZero));
+        const np = params.networks.find((x) => x.element === net.element);
+        if (!np) throw new Error(`no weights for the ${net.element} network of model '${model.name}'`);
+        const offsets: number[] = [];
+        np.layers.forEach((layer) => {
+            offsets.push(flat.length);
+            for (const w of layer.weights) flat.push(w);
+            for (const x of layer.biases) flat.push(x);
+        });
+        layerOffsets.push(offsets);
+        void e;
+    });
+    return { consts: { scaleA, scaleB, layerOffsets, energyScale: energyScale(model, params) }, weights: Float32Array.from(flat.length ? flat : [0]) };
+}
+
+/** A function with zero range (G_max = G_min) carries no information: it is scaled to a constant. */
+function finiteOrZero(x: number): number {
+    return Number.isFinite(x) ? x : 0;
+}
+
+/** eV per network output unit: 1/conv_energy with normalisation, else 1. */
+export function energyScale(model: ModelIR, params: ModelParameters): number {
+    const n = model.normalization.kind === 'fixed' ? model.normalization : model.normalization.kind === 'auto' ? params.normalization : undefined;
+    return n ? 1 / n.convEnergy : 1;
+}
+
+/** N·mean_energy + Σ atom_energy offsets, eV: the part of E that does not come from the networks. */
+export function energyOffset(model: ModelIR, params: ModelParameters, symbols: readonly string[]): number {
+    const n = model.normalization.kind === 'fixed' ? model.normalization : model.normalization.kind === 'auto' ? params.normalization : undefined;
+    const offsets = new Map(model.elements.map((e) => [e.symbol, e.energyOffset]));
+    let sum = 0;
+    for (const s of symbols) sum += (offsets.get(s) ?? 0) + (n?.meanEnergy ?? 0);
+    return sum;
+}
+
+interface Buffers {
+    readonly capacity: { atoms: number; slots: number; rev: number };
+    readonly dims: GPUBuffer;
+    readonly pv: GPUBuffer;
+    readonly nbRange: GPUBuffer;
+    readonly species: GPUBuffer;
+    readonly counts: GPUBuffer;
+    readonly revOffsets: GPUBuffer;
+    readonly revSlots: GPUBuffer;
+    readonly g: GPUBuffer;
+    readonly dedg: GPUBuffer;
+    readonly energy: GPUBuffer;
+    readonly pf: GPUBuffer;
+    readonly virial: GPUBuffer;
+    readonly forces: GPUBuffer;
+    readonly readback: GPUBuffer;
+}
+
+export class GpuEvaluator {
+    private buffers: Buffers | undefined;
+    private readonly weights: GPUBuffer;
+    private readonly speciesOf: Map<string, number>;
+    private readonly maxFunctions: number;
+
+    private constructor(
+        private readonly ctx: GpuContext,
+        private readonly model: ModelIR,
+        private readonly params: ModelParameters,
+        private readonly kernels: { descriptors: CompiledKernel; network: CompiledKernel; forces: CompiledKernel; gather: CompiledKernel },
+        weights: Float32Array,
+        private readonly neighbors: NeighborSource,
+    ) {
+        this.weights = ctx.device.createBuffer({ label: 'weights', size: weights.byteLength, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST });
+        ctx.device.queue.writeBuffer(this.weights, 0, weights);
+        this.speciesOf = new Map(model.elements.map((e, i) => [e.symbol, i]));
+        this.maxFunctions = planDescriptors(model).maxFunctions;
+    }
+
+    static async create(ctx: GpuContext, model: ModelIR, params: ModelParameters, neighbors: NeighborSource): Promise<GpuEvaluator> {
+        const plan = planDescriptors(model);
+        const { consts, weights } = networkConstants(model, params);
+        const cache = pipelineCache(ctx.device);
+        const [descriptors, network, forces, gather] = await Promise.all([
+            cache.get(descriptorKernel(model, plan)),
+            cache.get(networkKernel(model, consts, plan)),
+            cache.get(forceKernel(model, plan)),
+            cache.get(gatherKernel()),
+        ]);
+        return new GpuEvaluator(ctx, model, params, { descriptors, network, forces, gather }, weights, neighbors);
+    }
+
+    async evaluate(s: Structure): Promise<EnergyForces> {
+        const species = new Uint32Array(s.symbols.length);
+        s.symbols.forEach((sym, i) => {
+            const sp = this.speciesOf.get(sym);
+            if (sp === undefined) throw new Error(`element ${sym} (atom ${i}) is not in model '${this.model.name}' (elements: ${[...this.speciesOf.keys()].join(', ')})`);
+            species[i] = sp;
+        });
+        const slots = packSlots(this.neighbors(s, this.model.maxCutoff), species, this.model.elements.length);
+        const raw = await this.run(slots, species);
+        return this.assemble(s, raw);
+    }
+
+    /** Uploads, dispatches the four kernels in one submit and reads back E_i, F_i and W_i. */
+    private async run(slots: SlotList, species: Uint32Array): Promise<Float32Array> {
+        const device = this.ctx.device;
+        const n = slots.atoms;
+        const b = this.ensureBuffers(n, n * slots.maxNeighbors, slots.revSlots.length);
+        const q = device.queue;
+        q.writeBuffer(b.dims, 0, new Uint32Array([n, slots.maxNeighbors, 0, 0]));
+        q.writeBuffer(b.pv, 0, slots.pv);
+        q.writeBuffer(b.nbRange, 0, slots.ranges);
+        q.writeBuffer(b.species, 0, species);
+        q.writeBuffer(b.counts, 0, slots.counts);
+        q.writeBuffer(b.revOffsets, 0, slots.revOffsets);
+        if (slots.revSlots.length > 0) q.writeBuffer(b.revSlots, 0, slots.revSlots);
+        const k = this.kernels;
+        const dims = b.dims;
+        await withValidation(device, 'HDNNP evaluation', () => {
+            const enc = device.createCommandEncoder({ label: 'hdnnp' });
+            encodeDispatch(enc, k.descriptors, createBindGroup(device, k.descriptors, { dims, pv: b.pv, nb_range: b.nbRange, species: b.species, g: b.g }), n);
+            encodeDispatch(enc, k.network, createBindGroup(device, k.network, { dims, species: b.species, g: b.g, weights: this.weights, energy: b.energy, dedg: b.dedg }), n);
+            encodeDispatch(enc, k.forces, createBindGroup(device, k.forces, { dims, pv: b.pv, nb_range: b.nbRange, species: b.species, dedg: b.dedg, pf: b.pf, virial: b.virial }), n);
+            encodeDispatch(enc, k.gather, createBindGroup(device, k.gather, { dims, pf: b.pf, counts: b.counts, rev_offsets: b.revOffsets, rev_slots: b.revSlots, forces: b.forces }), n);
+            // readback layout: energy (N), forces (N·4), virial (N·9)
+            enc.copyBufferToBuffer(b.energy, 0, b.readback, 0, 4 * n);
+            enc.copyBufferToBuffer(b.forces, 0, b.readback, 4 * n, 16 * n);
+            enc.copyBufferToBuffer(b.virial, 0, b.readback, 20 * n, 36 * n);
+            q.submit([enc.finish()]);
+        });
+        await waitForQueue(device);
+        await b.readback.mapAsync(GPUMapMode.READ, 0, 56 * n);
+        const out = new Float32Array(b.readback.getMappedRange(0, 56 * n).slice(0));
+        b.readback.unmap();
+        return out;
+    }
+
+    private assemble(s: Structure, raw: Float32Array): EnergyForces {
+        const n = s.symbols.length;
+        const scale = energyScale(this.model, this.params);
+        const atomEnergies = new Float64Array(n);
+        const forces = new Float64Array(3 * n);
+        const virial = new Float64Array(9);
+        let sum = 0;
+        for (let i = 0; i < n; i++) {
+            atomEnergies[i] = raw[i]! * scale;
+            sum += atomEnergies[i]!;
+            for (let c = 0; c < 3; c++) forces[3 * i + c] = raw[n + 4 * i + c]!;
+            for (let c = 0; c < 9; c++) virial[c]! += raw[5 * n + 9 * i + c]!;
+        }
+        const energy = sum + energyOffset(this.model, this.params, s.symbols);
+        const volume = s.cell ? Math.abs(det3(s.cell)) : 0;
+        const stress = s.cell && s.pbc.every(Boolean) ? virial.map((w) => w / volume) : undefined;
+        return stress ? { energy, atomEnergies, forces, virial, stress } : { energy, atomEnergies, forces, virial };
+    }
+
+    private ensureBuffers(atoms: number, slots: number, rev: number): Buffers {
+        const have = this.buffers?.capacity;
+        if (this.buffers && have && have.atoms >= atoms && have.slots >= slots && have.rev >= rev) return this.buffers;
+        this.destroyBuffers();
+        const device = this.ctx.device;
+        const cap = { atoms: grow(atoms), slots: grow(slots), rev: grow(Math.max(1, rev)) };
+        const make = (label: string, bytes: number, usage = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST | GPUBufferUsage.COPY_SRC) =>
+            device.createBuffer({ label, size: Math.max(16, Math.ceil(bytes / 16) * 16), usage });
+        const species1 = this.model.elements.length + 1;
+        this.buffers = {
+            capacity: cap,
+            dims: make('dims', 16, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST),
+            pv: make('pv', 16 * cap.slots),
+            nbRange: make('nb_range', 4 * species1 * cap.atoms),
+            species: make('species', 4 * cap.atoms),
+            counts: make('counts', 4 * cap.atoms),
+            revOffsets: make('rev_offsets', 4 * (cap.atoms + 1)),
+            revSlots: make('rev_slots', 4 * cap.rev),
+            g: make('g', 4 * this.maxFunctions * cap.atoms),
+            dedg: make('dedg', 4 * this.maxFunctions * cap.atoms),
+            energy: make('energy', 4 * cap.atoms),
+            pf: make('pf', 16 * cap.slots),
+            virial: make('virial', 36 * cap.atoms),
+            forces: make('forces', 16 * cap.atoms),
+            readback: make('readback', 56 * cap.atoms, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST),
+        };
+        return this.buffers;
+    }
+
+    private destroyBuffers(): void {
+        if (!this.buffers) return;
+        for (const [key, value] of Object.entries(this.buffers)) if (key !== 'capacity') (value as GPUBuffer).destroy();
+        this.buffers = undefined;
+    }
+
+    destroy(): void {
+        this.destroyBuffers();
+        this.weights.destroy();
+    }
+}
+
+/** Capacity growth: 25 % headroom so that small changes in size do not reallocate. */
+function grow(n: number): number {
+    return Math.ceil(n * 1.25) + 16;
+}
+
+function det3(m: Float64Array): number {
+    return m[0]! * (m[4]! * m[8]! - m[5]! * m[7]!) - m[1]! * (m[3]! * m[8]! - m[5]! * m[6]!) + m[2]! * (m[3]! * m[7]! - m[4]! * m[6]!);
+}
