@@ -98,6 +98,8 @@ export interface ModelIR {
     readonly networks: readonly NetworkIR[];
     readonly scaling: ScalingIR;
     readonly normalization: NormalizationIR;
+    /** Fitted parameters (weights, scaling statistics), relative to the spec; none before training. */
+    readonly weights?: string;
     /** Largest descriptor radius (Å): the neighbour-list cutoff. */
     readonly maxCutoff: number;
 }

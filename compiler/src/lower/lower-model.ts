@@ -1,7 +1,7 @@
 // lowerModel: a checked `model` block → ModelIR. Elements are ordered by atomic number and each
 // element's symmetry functions in n2p2's sort order (N2P2-FORMAT.md §5.6), which is the network
 // input order, so an imported n2p2 potential keeps its weights' meaning.
-import type { CutoffKind, ElementDecl, Model, NetworkSpec, NormalizationSpec, ScalingSpec } from '../../../language/src/generated/ast.js';
+import type { CutoffKind, ElementDecl, Model, NetworkSpec, NormalizationSpec, ScalingSpec, WeightsSpec } from '../../../language/src/generated/ast.js';
 import { expandModelDescriptors, N2P2_TYPE, type ExpandedFunction } from '../../../language/src/descriptor-expansion.js';
 import { elementBySymbol } from '../../../language/src/elements.js';
 import { toInternal } from '../../../language/src/quantities.js';
@@ -24,6 +24,7 @@ export function lowerModel(model: Model): ModelIR {
         const spec = model.members.find((m): m is NetworkSpec => m.$type === 'NetworkSpec' && m.elements.some((r) => r.$refText === e.symbol));
         return spec ? [lowerNetwork(spec, e.symbol, descriptors[i]!.functions.length)] : [];
     });
+    const weights = model.members.find((m): m is WeightsSpec => m.$type === 'WeightsSpec');
     const radii = descriptors.flatMap((d) => d.functions.map((f) => f.cutoff?.radius ?? f.high ?? 0));
     return {
         name: model.name,
@@ -32,6 +33,7 @@ export function lowerModel(model: Model): ModelIR {
         networks,
         scaling: lowerScaling(model.members.find((m): m is ScalingSpec => m.$type === 'ScalingSpec')),
         normalization: lowerNormalization(model.members.find((m): m is NormalizationSpec => m.$type === 'NormalizationSpec')),
+        ...(weights ? { weights: weights.path } : {}),
         maxCutoff: radii.length > 0 ? Math.max(...radii) : 0,
     };
 }

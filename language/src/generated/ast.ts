@@ -226,6 +226,7 @@ export type NnpKeywordNames =
     | "velocities"
     | "warn"
     | "weighted"
+    | "weights"
     | "when"
     | "wide"
     | "x"
@@ -912,7 +913,7 @@ export function isModel(item: unknown): item is Model {
     return reflection.isInstance(item, Model.$type);
 }
 
-export type ModelMember = CutoffSpec | DescriptorBlock | ElementDecl | NetworkSpec | NormalizationSpec | ScalingSpec;
+export type ModelMember = CutoffSpec | DescriptorBlock | ElementDecl | NetworkSpec | NormalizationSpec | ScalingSpec | WeightsSpec;
 
 export const ModelMember = {
     $type: 'ModelMember'
@@ -1748,6 +1749,21 @@ export function isVelocities(item: unknown): item is Velocities {
     return reflection.isInstance(item, Velocities.$type);
 }
 
+export interface WeightsSpec extends langium.AstNode {
+    readonly $container: Model;
+    readonly $type: 'WeightsSpec';
+    path: string;
+}
+
+export const WeightsSpec = {
+    $type: 'WeightsSpec',
+    path: 'path'
+} as const;
+
+export function isWeightsSpec(item: unknown): item is WeightsSpec {
+    return reflection.isInstance(item, WeightsSpec.$type);
+}
+
 export type NnpAstType = {
     AnalyticPotential: AnalyticPotential
     AngularFunction: AngularFunction
@@ -1834,6 +1850,7 @@ export type NnpAstType = {
     Values: Values
     Vdos: Vdos
     Velocities: Velocities
+    WeightsSpec: WeightsSpec
 }
 
 export class NnpAstReflection extends langium.AbstractAstReflection {
@@ -3011,6 +3028,15 @@ export class NnpAstReflection extends langium.AbstractAstReflection {
                 }
             },
             superTypes: [RunItem.$type]
+        },
+        WeightsSpec: {
+            name: WeightsSpec.$type,
+            properties: {
+                path: {
+                    name: WeightsSpec.path
+                }
+            },
+            superTypes: [ModelMember.$type]
         }
     } as const satisfies langium.AstMetaData
 }

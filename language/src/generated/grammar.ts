@@ -67,7 +67,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@100"
+                "$ref": "#/rules@101"
               },
               "arguments": []
             }
@@ -94,35 +94,35 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
           {
             "$type": "RuleCall",
             "rule": {
-              "$ref": "#/rules@11"
+              "$ref": "#/rules@12"
             },
             "arguments": []
           },
           {
             "$type": "RuleCall",
             "rule": {
-              "$ref": "#/rules@25"
+              "$ref": "#/rules@26"
             },
             "arguments": []
           },
           {
             "$type": "RuleCall",
             "rule": {
-              "$ref": "#/rules@32"
+              "$ref": "#/rules@33"
             },
             "arguments": []
           },
           {
             "$type": "RuleCall",
             "rule": {
-              "$ref": "#/rules@47"
+              "$ref": "#/rules@48"
             },
             "arguments": []
           },
           {
             "$type": "RuleCall",
             "rule": {
-              "$ref": "#/rules@62"
+              "$ref": "#/rules@63"
             },
             "arguments": []
           }
@@ -149,7 +149,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@7"
+                "$ref": "#/rules@8"
               },
               "arguments": []
             }
@@ -190,44 +190,79 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
           {
             "$type": "RuleCall",
             "rule": {
+              "$ref": "#/rules@6"
+            },
+            "arguments": []
+          },
+          {
+            "$type": "RuleCall",
+            "rule": {
+              "$ref": "#/rules@9"
+            },
+            "arguments": []
+          },
+          {
+            "$type": "RuleCall",
+            "rule": {
+              "$ref": "#/rules@11"
+            },
+            "arguments": []
+          },
+          {
+            "$type": "RuleCall",
+            "rule": {
+              "$ref": "#/rules@21"
+            },
+            "arguments": []
+          },
+          {
+            "$type": "RuleCall",
+            "rule": {
+              "$ref": "#/rules@23"
+            },
+            "arguments": []
+          },
+          {
+            "$type": "RuleCall",
+            "rule": {
+              "$ref": "#/rules@25"
+            },
+            "arguments": []
+          },
+          {
+            "$type": "RuleCall",
+            "rule": {
               "$ref": "#/rules@5"
             },
             "arguments": []
+          }
+        ]
+      },
+      "entry": false,
+      "fragment": false,
+      "parameters": []
+    },
+    {
+      "$type": "ParserRule",
+      "name": "WeightsSpec",
+      "definition": {
+        "$type": "Group",
+        "elements": [
+          {
+            "$type": "Keyword",
+            "value": "weights"
           },
           {
-            "$type": "RuleCall",
-            "rule": {
-              "$ref": "#/rules@8"
-            },
-            "arguments": []
-          },
-          {
-            "$type": "RuleCall",
-            "rule": {
-              "$ref": "#/rules@10"
-            },
-            "arguments": []
-          },
-          {
-            "$type": "RuleCall",
-            "rule": {
-              "$ref": "#/rules@20"
-            },
-            "arguments": []
-          },
-          {
-            "$type": "RuleCall",
-            "rule": {
-              "$ref": "#/rules@22"
-            },
-            "arguments": []
-          },
-          {
-            "$type": "RuleCall",
-            "rule": {
-              "$ref": "#/rules@24"
-            },
-            "arguments": []
+            "$type": "Assignment",
+            "feature": "path",
+            "operator": "=",
+            "terminal": {
+              "$type": "RuleCall",
+              "rule": {
+                "$ref": "#/rules@101"
+              },
+              "arguments": []
+            }
           }
         ]
       },
@@ -252,7 +287,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@6"
+                "$ref": "#/rules@7"
               },
               "arguments": []
             }
@@ -274,7 +309,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
                     "terminal": {
                       "$type": "RuleCall",
                       "rule": {
-                        "$ref": "#/rules@91"
+                        "$ref": "#/rules@92"
                       },
                       "arguments": []
                     }
@@ -295,7 +330,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
                     "terminal": {
                       "$type": "RuleCall",
                       "rule": {
-                        "$ref": "#/rules@91"
+                        "$ref": "#/rules@92"
                       },
                       "arguments": []
                     }
@@ -318,7 +353,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
       "definition": {
         "$type": "RuleCall",
         "rule": {
-          "$ref": "#/rules@98"
+          "$ref": "#/rules@99"
         },
         "arguments": []
       },
@@ -336,7 +371,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
           {
             "$type": "RuleCall",
             "rule": {
-              "$ref": "#/rules@98"
+              "$ref": "#/rules@99"
             },
             "arguments": []
           },
@@ -391,7 +426,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@9"
+                "$ref": "#/rules@10"
               },
               "arguments": []
             }
@@ -403,7 +438,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@91"
+                "$ref": "#/rules@92"
               },
               "arguments": []
             }
@@ -422,7 +457,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
                 "terminal": {
                   "$type": "RuleCall",
                   "rule": {
-                    "$ref": "#/rules@91"
+                    "$ref": "#/rules@92"
                   },
                   "arguments": []
                 }
@@ -506,12 +541,12 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "CrossReference",
               "type": {
-                "$ref": "#/rules@5"
+                "$ref": "#/rules@6"
               },
               "terminal": {
                 "$type": "RuleCall",
                 "rule": {
-                  "$ref": "#/rules@6"
+                  "$ref": "#/rules@7"
                 },
                 "arguments": []
               },
@@ -533,12 +568,12 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
                 "terminal": {
                   "$type": "CrossReference",
                   "type": {
-                    "$ref": "#/rules@5"
+                    "$ref": "#/rules@6"
                   },
                   "terminal": {
                     "$type": "RuleCall",
                     "rule": {
-                      "$ref": "#/rules@6"
+                      "$ref": "#/rules@7"
                     },
                     "arguments": []
                   },
@@ -560,7 +595,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@12"
+                "$ref": "#/rules@13"
               },
               "arguments": []
             },
@@ -593,7 +628,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@7"
+                "$ref": "#/rules@8"
               },
               "arguments": []
             }
@@ -609,7 +644,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@12"
+                "$ref": "#/rules@13"
               },
               "arguments": []
             },
@@ -634,14 +669,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
           {
             "$type": "RuleCall",
             "rule": {
-              "$ref": "#/rules@8"
-            },
-            "arguments": []
-          },
-          {
-            "$type": "RuleCall",
-            "rule": {
-              "$ref": "#/rules@13"
+              "$ref": "#/rules@9"
             },
             "arguments": []
           },
@@ -655,7 +683,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
           {
             "$type": "RuleCall",
             "rule": {
-              "$ref": "#/rules@16"
+              "$ref": "#/rules@15"
             },
             "arguments": []
           },
@@ -670,6 +698,13 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "$type": "RuleCall",
             "rule": {
               "$ref": "#/rules@18"
+            },
+            "arguments": []
+          },
+          {
+            "$type": "RuleCall",
+            "rule": {
+              "$ref": "#/rules@19"
             },
             "arguments": []
           }
@@ -696,12 +731,12 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "CrossReference",
               "type": {
-                "$ref": "#/rules@11"
+                "$ref": "#/rules@12"
               },
               "terminal": {
                 "$type": "RuleCall",
                 "rule": {
-                  "$ref": "#/rules@7"
+                  "$ref": "#/rules@8"
                 },
                 "arguments": []
               },
@@ -744,7 +779,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
                 "terminal": {
                   "$type": "RuleCall",
                   "rule": {
-                    "$ref": "#/rules@6"
+                    "$ref": "#/rules@7"
                   },
                   "arguments": []
                 }
@@ -761,7 +796,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
                 "terminal": {
                   "$type": "RuleCall",
                   "rule": {
-                    "$ref": "#/rules@15"
+                    "$ref": "#/rules@16"
                   },
                   "arguments": []
                 }
@@ -783,7 +818,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
                         "terminal": {
                           "$type": "RuleCall",
                           "rule": {
-                            "$ref": "#/rules@92"
+                            "$ref": "#/rules@93"
                           },
                           "arguments": []
                         }
@@ -804,7 +839,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
                         "terminal": {
                           "$type": "RuleCall",
                           "rule": {
-                            "$ref": "#/rules@92"
+                            "$ref": "#/rules@93"
                           },
                           "arguments": []
                         }
@@ -830,7 +865,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
                 "terminal": {
                   "$type": "RuleCall",
                   "rule": {
-                    "$ref": "#/rules@91"
+                    "$ref": "#/rules@92"
                   },
                   "arguments": []
                 }
@@ -879,7 +914,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@99"
+                "$ref": "#/rules@100"
               },
               "arguments": []
             }
@@ -895,7 +930,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@91"
+                "$ref": "#/rules@92"
               },
               "arguments": []
             }
@@ -911,7 +946,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@91"
+                "$ref": "#/rules@92"
               },
               "arguments": []
             }
@@ -972,7 +1007,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
                     "terminal": {
                       "$type": "RuleCall",
                       "rule": {
-                        "$ref": "#/rules@6"
+                        "$ref": "#/rules@7"
                       },
                       "arguments": []
                     }
@@ -984,7 +1019,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
                     "terminal": {
                       "$type": "RuleCall",
                       "rule": {
-                        "$ref": "#/rules@6"
+                        "$ref": "#/rules@7"
                       },
                       "arguments": []
                     }
@@ -1010,7 +1045,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
                     "terminal": {
                       "$type": "RuleCall",
                       "rule": {
-                        "$ref": "#/rules@92"
+                        "$ref": "#/rules@93"
                       },
                       "arguments": []
                     }
@@ -1031,7 +1066,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
                     "terminal": {
                       "$type": "RuleCall",
                       "rule": {
-                        "$ref": "#/rules@92"
+                        "$ref": "#/rules@93"
                       },
                       "arguments": []
                     }
@@ -1052,7 +1087,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
                     "terminal": {
                       "$type": "RuleCall",
                       "rule": {
-                        "$ref": "#/rules@92"
+                        "$ref": "#/rules@93"
                       },
                       "arguments": []
                     }
@@ -1073,7 +1108,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
                     "terminal": {
                       "$type": "RuleCall",
                       "rule": {
-                        "$ref": "#/rules@92"
+                        "$ref": "#/rules@93"
                       },
                       "arguments": []
                     }
@@ -1097,7 +1132,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
                 "terminal": {
                   "$type": "RuleCall",
                   "rule": {
-                    "$ref": "#/rules@91"
+                    "$ref": "#/rules@92"
                   },
                   "arguments": []
                 }
@@ -1144,7 +1179,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
                 "terminal": {
                   "$type": "RuleCall",
                   "rule": {
-                    "$ref": "#/rules@6"
+                    "$ref": "#/rules@7"
                   },
                   "arguments": []
                 }
@@ -1162,7 +1197,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@91"
+                "$ref": "#/rules@92"
               },
               "arguments": []
             }
@@ -1178,7 +1213,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@91"
+                "$ref": "#/rules@92"
               },
               "arguments": []
             }
@@ -1194,7 +1229,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@19"
+                "$ref": "#/rules@20"
               },
               "arguments": []
             }
@@ -1269,7 +1304,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
                     "terminal": {
                       "$type": "RuleCall",
                       "rule": {
-                        "$ref": "#/rules@6"
+                        "$ref": "#/rules@7"
                       },
                       "arguments": []
                     }
@@ -1281,7 +1316,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
                     "terminal": {
                       "$type": "RuleCall",
                       "rule": {
-                        "$ref": "#/rules@6"
+                        "$ref": "#/rules@7"
                       },
                       "arguments": []
                     }
@@ -1301,7 +1336,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@91"
+                "$ref": "#/rules@92"
               },
               "arguments": []
             }
@@ -1317,7 +1352,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@91"
+                "$ref": "#/rules@92"
               },
               "arguments": []
             }
@@ -1333,7 +1368,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@91"
+                "$ref": "#/rules@92"
               },
               "arguments": []
             }
@@ -1349,7 +1384,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@91"
+                "$ref": "#/rules@92"
               },
               "arguments": []
             }
@@ -1365,7 +1400,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@19"
+                "$ref": "#/rules@20"
               },
               "arguments": []
             }
@@ -1440,12 +1475,12 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "CrossReference",
               "type": {
-                "$ref": "#/rules@5"
+                "$ref": "#/rules@6"
               },
               "terminal": {
                 "$type": "RuleCall",
                 "rule": {
-                  "$ref": "#/rules@6"
+                  "$ref": "#/rules@7"
                 },
                 "arguments": []
               },
@@ -1467,12 +1502,12 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
                 "terminal": {
                   "$type": "CrossReference",
                   "type": {
-                    "$ref": "#/rules@5"
+                    "$ref": "#/rules@6"
                   },
                   "terminal": {
                     "$type": "RuleCall",
                     "rule": {
-                      "$ref": "#/rules@6"
+                      "$ref": "#/rules@7"
                     },
                     "arguments": []
                   },
@@ -1513,7 +1548,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
                     "terminal": {
                       "$type": "RuleCall",
                       "rule": {
-                        "$ref": "#/rules@99"
+                        "$ref": "#/rules@100"
                       },
                       "arguments": []
                     },
@@ -1535,7 +1570,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
                     "terminal": {
                       "$type": "RuleCall",
                       "rule": {
-                        "$ref": "#/rules@21"
+                        "$ref": "#/rules@22"
                       },
                       "arguments": []
                     },
@@ -1557,7 +1592,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
                     "terminal": {
                       "$type": "RuleCall",
                       "rule": {
-                        "$ref": "#/rules@21"
+                        "$ref": "#/rules@22"
                       },
                       "arguments": []
                     }
@@ -1656,7 +1691,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@23"
+                "$ref": "#/rules@24"
               },
               "arguments": []
             }
@@ -1675,7 +1710,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
                 "terminal": {
                   "$type": "RuleCall",
                   "rule": {
-                    "$ref": "#/rules@99"
+                    "$ref": "#/rules@100"
                   },
                   "arguments": []
                 }
@@ -1691,7 +1726,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
                 "terminal": {
                   "$type": "RuleCall",
                   "rule": {
-                    "$ref": "#/rules@99"
+                    "$ref": "#/rules@100"
                   },
                   "arguments": []
                 }
@@ -1713,7 +1748,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
                 "terminal": {
                   "$type": "RuleCall",
                   "rule": {
-                    "$ref": "#/rules@100"
+                    "$ref": "#/rules@101"
                   },
                   "arguments": []
                 }
@@ -1806,7 +1841,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
                             "terminal": {
                               "$type": "RuleCall",
                               "rule": {
-                                "$ref": "#/rules@91"
+                                "$ref": "#/rules@92"
                               },
                               "arguments": []
                             }
@@ -1827,7 +1862,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
                             "terminal": {
                               "$type": "RuleCall",
                               "rule": {
-                                "$ref": "#/rules@91"
+                                "$ref": "#/rules@92"
                               },
                               "arguments": []
                             }
@@ -1848,7 +1883,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
                             "terminal": {
                               "$type": "RuleCall",
                               "rule": {
-                                "$ref": "#/rules@91"
+                                "$ref": "#/rules@92"
                               },
                               "arguments": []
                             }
@@ -1889,7 +1924,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@7"
+                "$ref": "#/rules@8"
               },
               "arguments": []
             }
@@ -1905,7 +1940,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@26"
+                "$ref": "#/rules@27"
               },
               "arguments": []
             }
@@ -1924,7 +1959,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
                 "terminal": {
                   "$type": "RuleCall",
                   "rule": {
-                    "$ref": "#/rules@26"
+                    "$ref": "#/rules@27"
                   },
                   "arguments": []
                 }
@@ -1947,14 +1982,14 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
           {
             "$type": "RuleCall",
             "rule": {
-              "$ref": "#/rules@28"
+              "$ref": "#/rules@29"
             },
             "arguments": []
           },
           {
             "$type": "RuleCall",
             "rule": {
-              "$ref": "#/rules@27"
+              "$ref": "#/rules@28"
             },
             "arguments": []
           }
@@ -1974,12 +2009,12 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
         "terminal": {
           "$type": "CrossReference",
           "type": {
-            "$ref": "#/rules@25"
+            "$ref": "#/rules@26"
           },
           "terminal": {
             "$type": "RuleCall",
             "rule": {
-              "$ref": "#/rules@7"
+              "$ref": "#/rules@8"
             },
             "arguments": []
           },
@@ -2004,7 +2039,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@29"
+                "$ref": "#/rules@30"
               },
               "arguments": []
             }
@@ -2016,7 +2051,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@6"
+                "$ref": "#/rules@7"
               },
               "arguments": []
             },
@@ -2033,7 +2068,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@30"
+                "$ref": "#/rules@31"
               },
               "arguments": []
             },
@@ -2091,7 +2126,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@31"
+                "$ref": "#/rules@32"
               },
               "arguments": []
             }
@@ -2103,7 +2138,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@91"
+                "$ref": "#/rules@92"
               },
               "arguments": []
             },
@@ -2209,7 +2244,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@7"
+                "$ref": "#/rules@8"
               },
               "arguments": []
             }
@@ -2225,7 +2260,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@33"
+                "$ref": "#/rules@34"
               },
               "arguments": []
             },
@@ -2250,21 +2285,14 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
           {
             "$type": "RuleCall",
             "rule": {
-              "$ref": "#/rules@34"
+              "$ref": "#/rules@35"
             },
             "arguments": []
           },
           {
             "$type": "RuleCall",
             "rule": {
-              "$ref": "#/rules@36"
-            },
-            "arguments": []
-          },
-          {
-            "$type": "RuleCall",
-            "rule": {
-              "$ref": "#/rules@40"
+              "$ref": "#/rules@37"
             },
             "arguments": []
           },
@@ -2272,6 +2300,13 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "$type": "RuleCall",
             "rule": {
               "$ref": "#/rules@41"
+            },
+            "arguments": []
+          },
+          {
+            "$type": "RuleCall",
+            "rule": {
+              "$ref": "#/rules@42"
             },
             "arguments": []
           }
@@ -2298,7 +2333,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@100"
+                "$ref": "#/rules@101"
               },
               "arguments": []
             }
@@ -2317,7 +2352,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
                 "terminal": {
                   "$type": "RuleCall",
                   "rule": {
-                    "$ref": "#/rules@35"
+                    "$ref": "#/rules@36"
                   },
                   "arguments": []
                 }
@@ -2369,12 +2404,12 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "CrossReference",
               "type": {
-                "$ref": "#/rules@25"
+                "$ref": "#/rules@26"
               },
               "terminal": {
                 "$type": "RuleCall",
                 "rule": {
-                  "$ref": "#/rules@7"
+                  "$ref": "#/rules@8"
                 },
                 "arguments": []
               },
@@ -2393,7 +2428,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@37"
+                "$ref": "#/rules@38"
               },
               "arguments": []
             },
@@ -2418,14 +2453,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
           {
             "$type": "RuleCall",
             "rule": {
-              "$ref": "#/rules@43"
-            },
-            "arguments": []
-          },
-          {
-            "$type": "RuleCall",
-            "rule": {
-              "$ref": "#/rules@38"
+              "$ref": "#/rules@44"
             },
             "arguments": []
           },
@@ -2439,7 +2467,14 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
           {
             "$type": "RuleCall",
             "rule": {
-              "$ref": "#/rules@42"
+              "$ref": "#/rules@40"
+            },
+            "arguments": []
+          },
+          {
+            "$type": "RuleCall",
+            "rule": {
+              "$ref": "#/rules@43"
             },
             "arguments": []
           }
@@ -2466,7 +2501,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@91"
+                "$ref": "#/rules@92"
               },
               "arguments": []
             }
@@ -2485,7 +2520,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
                 "terminal": {
                   "$type": "RuleCall",
                   "rule": {
-                    "$ref": "#/rules@91"
+                    "$ref": "#/rules@92"
                   },
                   "arguments": []
                 }
@@ -2504,7 +2539,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@91"
+                "$ref": "#/rules@92"
               },
               "arguments": []
             }
@@ -2520,7 +2555,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@99"
+                "$ref": "#/rules@100"
               },
               "arguments": []
             }
@@ -2536,7 +2571,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@99"
+                "$ref": "#/rules@100"
               },
               "arguments": []
             }
@@ -2569,7 +2604,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@91"
+                "$ref": "#/rules@92"
               },
               "arguments": []
             }
@@ -2585,7 +2620,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@99"
+                "$ref": "#/rules@100"
               },
               "arguments": []
             }
@@ -2623,7 +2658,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
                     "terminal": {
                       "$type": "RuleCall",
                       "rule": {
-                        "$ref": "#/rules@93"
+                        "$ref": "#/rules@94"
                       },
                       "arguments": []
                     }
@@ -2644,7 +2679,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
                     "terminal": {
                       "$type": "RuleCall",
                       "rule": {
-                        "$ref": "#/rules@93"
+                        "$ref": "#/rules@94"
                       },
                       "arguments": []
                     }
@@ -2665,7 +2700,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
                     "terminal": {
                       "$type": "RuleCall",
                       "rule": {
-                        "$ref": "#/rules@93"
+                        "$ref": "#/rules@94"
                       },
                       "arguments": []
                     }
@@ -2689,7 +2724,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
                 "terminal": {
                   "$type": "RuleCall",
                   "rule": {
-                    "$ref": "#/rules@99"
+                    "$ref": "#/rules@100"
                   },
                   "arguments": []
                 }
@@ -2747,7 +2782,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@99"
+                "$ref": "#/rules@100"
               },
               "arguments": []
             }
@@ -2767,14 +2802,14 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
           {
             "$type": "RuleCall",
             "rule": {
-              "$ref": "#/rules@44"
+              "$ref": "#/rules@45"
             },
             "arguments": []
           },
           {
             "$type": "RuleCall",
             "rule": {
-              "$ref": "#/rules@45"
+              "$ref": "#/rules@46"
             },
             "arguments": []
           }
@@ -2801,7 +2836,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@100"
+                "$ref": "#/rules@101"
               },
               "arguments": []
             }
@@ -2829,7 +2864,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@46"
+                "$ref": "#/rules@47"
               },
               "arguments": []
             }
@@ -2841,7 +2876,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@6"
+                "$ref": "#/rules@7"
               },
               "arguments": []
             }
@@ -2857,7 +2892,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@91"
+                "$ref": "#/rules@92"
               },
               "arguments": []
             }
@@ -2876,7 +2911,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
                 "terminal": {
                   "$type": "RuleCall",
                   "rule": {
-                    "$ref": "#/rules@91"
+                    "$ref": "#/rules@92"
                   },
                   "arguments": []
                 }
@@ -2898,7 +2933,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
                 "terminal": {
                   "$type": "RuleCall",
                   "rule": {
-                    "$ref": "#/rules@99"
+                    "$ref": "#/rules@100"
                   },
                   "arguments": []
                 }
@@ -2910,7 +2945,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
                 "terminal": {
                   "$type": "RuleCall",
                   "rule": {
-                    "$ref": "#/rules@99"
+                    "$ref": "#/rules@100"
                   },
                   "arguments": []
                 }
@@ -2922,7 +2957,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
                 "terminal": {
                   "$type": "RuleCall",
                   "rule": {
-                    "$ref": "#/rules@99"
+                    "$ref": "#/rules@100"
                   },
                   "arguments": []
                 }
@@ -2995,7 +3030,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
               "terminal": {
                 "$type": "RuleCall",
                 "rule": {
-                  "$ref": "#/rules@7"
+                  "$ref": "#/rules@8"
                 },
                 "arguments": []
               },
@@ -3014,12 +3049,12 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "CrossReference",
               "type": {
-                "$ref": "#/rules@32"
+                "$ref": "#/rules@33"
               },
               "terminal": {
                 "$type": "RuleCall",
                 "rule": {
-                  "$ref": "#/rules@7"
+                  "$ref": "#/rules@8"
                 },
                 "arguments": []
               },
@@ -3041,12 +3076,12 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
                 "terminal": {
                   "$type": "CrossReference",
                   "type": {
-                    "$ref": "#/rules@32"
+                    "$ref": "#/rules@33"
                   },
                   "terminal": {
                     "$type": "RuleCall",
                     "rule": {
-                      "$ref": "#/rules@7"
+                      "$ref": "#/rules@8"
                     },
                     "arguments": []
                   },
@@ -3068,7 +3103,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@48"
+                "$ref": "#/rules@49"
               },
               "arguments": []
             },
@@ -3093,13 +3128,6 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
           {
             "$type": "RuleCall",
             "rule": {
-              "$ref": "#/rules@49"
-            },
-            "arguments": []
-          },
-          {
-            "$type": "RuleCall",
-            "rule": {
               "$ref": "#/rules@50"
             },
             "arguments": []
@@ -3107,7 +3135,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
           {
             "$type": "RuleCall",
             "rule": {
-              "$ref": "#/rules@54"
+              "$ref": "#/rules@51"
             },
             "arguments": []
           },
@@ -3149,13 +3177,6 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
           {
             "$type": "RuleCall",
             "rule": {
-              "$ref": "#/rules@42"
-            },
-            "arguments": []
-          },
-          {
-            "$type": "RuleCall",
-            "rule": {
               "$ref": "#/rules@60"
             },
             "arguments": []
@@ -3163,7 +3184,21 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
           {
             "$type": "RuleCall",
             "rule": {
+              "$ref": "#/rules@43"
+            },
+            "arguments": []
+          },
+          {
+            "$type": "RuleCall",
+            "rule": {
               "$ref": "#/rules@61"
+            },
+            "arguments": []
+          },
+          {
+            "$type": "RuleCall",
+            "rule": {
+              "$ref": "#/rules@62"
             },
             "arguments": []
           }
@@ -3200,7 +3235,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
                     "terminal": {
                       "$type": "RuleCall",
                       "rule": {
-                        "$ref": "#/rules@99"
+                        "$ref": "#/rules@100"
                       },
                       "arguments": []
                     }
@@ -3221,7 +3256,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
                     "terminal": {
                       "$type": "RuleCall",
                       "rule": {
-                        "$ref": "#/rules@99"
+                        "$ref": "#/rules@100"
                       },
                       "arguments": []
                     }
@@ -3254,7 +3289,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@51"
+                "$ref": "#/rules@52"
               },
               "arguments": []
             }
@@ -3266,7 +3301,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@52"
+                "$ref": "#/rules@53"
               },
               "arguments": []
             },
@@ -3320,7 +3355,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@53"
+                "$ref": "#/rules@54"
               },
               "arguments": []
             }
@@ -3332,7 +3367,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@99"
+                "$ref": "#/rules@100"
               },
               "arguments": []
             }
@@ -3457,7 +3492,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
                     "terminal": {
                       "$type": "RuleCall",
                       "rule": {
-                        "$ref": "#/rules@99"
+                        "$ref": "#/rules@100"
                       },
                       "arguments": []
                     }
@@ -3478,7 +3513,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
                     "terminal": {
                       "$type": "RuleCall",
                       "rule": {
-                        "$ref": "#/rules@99"
+                        "$ref": "#/rules@100"
                       },
                       "arguments": []
                     }
@@ -3499,7 +3534,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
                     "terminal": {
                       "$type": "RuleCall",
                       "rule": {
-                        "$ref": "#/rules@99"
+                        "$ref": "#/rules@100"
                       },
                       "arguments": []
                     }
@@ -3532,7 +3567,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@99"
+                "$ref": "#/rules@100"
               },
               "arguments": []
             }
@@ -3560,7 +3595,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@99"
+                "$ref": "#/rules@100"
               },
               "arguments": []
             }
@@ -3600,7 +3635,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@99"
+                "$ref": "#/rules@100"
               },
               "arguments": []
             }
@@ -3633,7 +3668,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@100"
+                "$ref": "#/rules@101"
               },
               "arguments": []
             }
@@ -3649,7 +3684,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@99"
+                "$ref": "#/rules@100"
               },
               "arguments": []
             }
@@ -3682,7 +3717,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@100"
+                "$ref": "#/rules@101"
               },
               "arguments": []
             }
@@ -3744,7 +3779,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@99"
+                "$ref": "#/rules@100"
               },
               "arguments": []
             }
@@ -3782,7 +3817,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@63"
+                "$ref": "#/rules@64"
               },
               "arguments": []
             }
@@ -3799,7 +3834,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
               "terminal": {
                 "$type": "RuleCall",
                 "rule": {
-                  "$ref": "#/rules@7"
+                  "$ref": "#/rules@8"
                 },
                 "arguments": []
               },
@@ -3821,7 +3856,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
                 "terminal": {
                   "$type": "RuleCall",
                   "rule": {
-                    "$ref": "#/rules@7"
+                    "$ref": "#/rules@8"
                   },
                   "arguments": []
                 }
@@ -3840,7 +3875,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@64"
+                "$ref": "#/rules@65"
               },
               "arguments": []
             },
@@ -3906,14 +3941,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
           {
             "$type": "RuleCall",
             "rule": {
-              "$ref": "#/rules@43"
-            },
-            "arguments": []
-          },
-          {
-            "$type": "RuleCall",
-            "rule": {
-              "$ref": "#/rules@65"
+              "$ref": "#/rules@44"
             },
             "arguments": []
           },
@@ -4095,7 +4123,14 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
           {
             "$type": "RuleCall",
             "rule": {
-              "$ref": "#/rules@42"
+              "$ref": "#/rules@91"
+            },
+            "arguments": []
+          },
+          {
+            "$type": "RuleCall",
+            "rule": {
+              "$ref": "#/rules@43"
             },
             "arguments": []
           }
@@ -4164,7 +4199,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
                     "terminal": {
                       "$type": "RuleCall",
                       "rule": {
-                        "$ref": "#/rules@91"
+                        "$ref": "#/rules@92"
                       },
                       "arguments": []
                     }
@@ -4180,7 +4215,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
                     "terminal": {
                       "$type": "RuleCall",
                       "rule": {
-                        "$ref": "#/rules@91"
+                        "$ref": "#/rules@92"
                       },
                       "arguments": []
                     }
@@ -4199,7 +4234,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
                         "terminal": {
                           "$type": "RuleCall",
                           "rule": {
-                            "$ref": "#/rules@99"
+                            "$ref": "#/rules@100"
                           },
                           "arguments": []
                         }
@@ -4246,7 +4281,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
                     "terminal": {
                       "$type": "RuleCall",
                       "rule": {
-                        "$ref": "#/rules@91"
+                        "$ref": "#/rules@92"
                       },
                       "arguments": []
                     }
@@ -4258,7 +4293,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
                     "terminal": {
                       "$type": "RuleCall",
                       "rule": {
-                        "$ref": "#/rules@91"
+                        "$ref": "#/rules@92"
                       },
                       "arguments": []
                     }
@@ -4274,7 +4309,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
                     "terminal": {
                       "$type": "RuleCall",
                       "rule": {
-                        "$ref": "#/rules@91"
+                        "$ref": "#/rules@92"
                       },
                       "arguments": []
                     }
@@ -4293,7 +4328,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
                         "terminal": {
                           "$type": "RuleCall",
                           "rule": {
-                            "$ref": "#/rules@91"
+                            "$ref": "#/rules@92"
                           },
                           "arguments": []
                         }
@@ -4328,7 +4363,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@91"
+                "$ref": "#/rules@92"
               },
               "arguments": []
             }
@@ -4356,7 +4391,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@99"
+                "$ref": "#/rules@100"
               },
               "arguments": []
             }
@@ -4384,7 +4419,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@91"
+                "$ref": "#/rules@92"
               },
               "arguments": []
             }
@@ -4412,7 +4447,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@99"
+                "$ref": "#/rules@100"
               },
               "arguments": []
             }
@@ -4458,7 +4493,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@100"
+                "$ref": "#/rules@101"
               },
               "arguments": []
             }
@@ -4477,7 +4512,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
                 "terminal": {
                   "$type": "RuleCall",
                   "rule": {
-                    "$ref": "#/rules@99"
+                    "$ref": "#/rules@100"
                   },
                   "arguments": []
                 }
@@ -4508,7 +4543,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@100"
+                "$ref": "#/rules@101"
               },
               "arguments": []
             }
@@ -4572,7 +4607,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
                     "terminal": {
                       "$type": "RuleCall",
                       "rule": {
-                        "$ref": "#/rules@99"
+                        "$ref": "#/rules@100"
                       },
                       "arguments": []
                     }
@@ -4586,7 +4621,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
                 "terminal": {
                   "$type": "RuleCall",
                   "rule": {
-                    "$ref": "#/rules@91"
+                    "$ref": "#/rules@92"
                   },
                   "arguments": []
                 }
@@ -4706,7 +4741,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@91"
+                "$ref": "#/rules@92"
               },
               "arguments": []
             }
@@ -4734,7 +4769,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@99"
+                "$ref": "#/rules@100"
               },
               "arguments": []
             }
@@ -4785,7 +4820,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@99"
+                "$ref": "#/rules@100"
               },
               "arguments": []
             }
@@ -4797,7 +4832,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@99"
+                "$ref": "#/rules@100"
               },
               "arguments": []
             }
@@ -4809,7 +4844,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@99"
+                "$ref": "#/rules@100"
               },
               "arguments": []
             }
@@ -4837,7 +4872,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@91"
+                "$ref": "#/rules@92"
               },
               "arguments": []
             }
@@ -4875,7 +4910,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
                     "terminal": {
                       "$type": "RuleCall",
                       "rule": {
-                        "$ref": "#/rules@99"
+                        "$ref": "#/rules@100"
                       },
                       "arguments": []
                     }
@@ -4896,7 +4931,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
                     "terminal": {
                       "$type": "RuleCall",
                       "rule": {
-                        "$ref": "#/rules@91"
+                        "$ref": "#/rules@92"
                       },
                       "arguments": []
                     }
@@ -4917,7 +4952,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
                     "terminal": {
                       "$type": "RuleCall",
                       "rule": {
-                        "$ref": "#/rules@91"
+                        "$ref": "#/rules@92"
                       },
                       "arguments": []
                     }
@@ -4955,7 +4990,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
               "terminal": {
                 "$type": "RuleCall",
                 "rule": {
-                  "$ref": "#/rules@7"
+                  "$ref": "#/rules@8"
                 },
                 "arguments": []
               },
@@ -5000,7 +5035,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@100"
+                "$ref": "#/rules@101"
               },
               "arguments": []
             }
@@ -5028,7 +5063,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@99"
+                "$ref": "#/rules@100"
               },
               "arguments": []
             }
@@ -5056,7 +5091,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@91"
+                "$ref": "#/rules@92"
               },
               "arguments": []
             }
@@ -5107,7 +5142,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@100"
+                "$ref": "#/rules@101"
               },
               "arguments": []
             },
@@ -5159,7 +5194,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@100"
+                "$ref": "#/rules@101"
               },
               "arguments": []
             }
@@ -5221,7 +5256,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@99"
+                "$ref": "#/rules@100"
               },
               "arguments": []
             }
@@ -5237,7 +5272,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@100"
+                "$ref": "#/rules@101"
               },
               "arguments": []
             }
@@ -5253,7 +5288,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@100"
+                "$ref": "#/rules@101"
               },
               "arguments": []
             }
@@ -5311,7 +5346,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@99"
+                "$ref": "#/rules@100"
               },
               "arguments": []
             }
@@ -5327,7 +5362,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@91"
+                "$ref": "#/rules@92"
               },
               "arguments": []
             }
@@ -5343,7 +5378,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@91"
+                "$ref": "#/rules@92"
               },
               "arguments": []
             }
@@ -5359,7 +5394,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@99"
+                "$ref": "#/rules@100"
               },
               "arguments": []
             }
@@ -5383,7 +5418,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@99"
+                "$ref": "#/rules@100"
               },
               "arguments": []
             }
@@ -5395,7 +5430,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@94"
+                "$ref": "#/rules@95"
               },
               "arguments": []
             },
@@ -5423,7 +5458,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
                 "terminal": {
                   "$type": "RuleCall",
                   "rule": {
-                    "$ref": "#/rules@99"
+                    "$ref": "#/rules@100"
                   },
                   "arguments": []
                 }
@@ -5442,7 +5477,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
                     "terminal": {
                       "$type": "RuleCall",
                       "rule": {
-                        "$ref": "#/rules@99"
+                        "$ref": "#/rules@100"
                       },
                       "arguments": []
                     },
@@ -5463,7 +5498,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@94"
+                "$ref": "#/rules@95"
               },
               "arguments": []
             },
@@ -5488,7 +5523,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@99"
+                "$ref": "#/rules@100"
               },
               "arguments": []
             }
@@ -5519,7 +5554,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
                 "terminal": {
                   "$type": "RuleCall",
                   "rule": {
-                    "$ref": "#/rules@96"
+                    "$ref": "#/rules@97"
                   },
                   "arguments": []
                 }
@@ -5531,7 +5566,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
                 "terminal": {
                   "$type": "RuleCall",
                   "rule": {
-                    "$ref": "#/rules@95"
+                    "$ref": "#/rules@96"
                   },
                   "arguments": []
                 },
@@ -5546,7 +5581,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@95"
+                "$ref": "#/rules@96"
               },
               "arguments": []
             },
@@ -5589,7 +5624,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@96"
+                "$ref": "#/rules@97"
               },
               "arguments": []
             }
@@ -5613,7 +5648,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@98"
+                "$ref": "#/rules@99"
               },
               "arguments": []
             }
@@ -5632,7 +5667,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
                 "terminal": {
                   "$type": "RuleCall",
                   "rule": {
-                    "$ref": "#/rules@99"
+                    "$ref": "#/rules@100"
                   },
                   "arguments": []
                 }
@@ -5733,7 +5768,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
           {
             "$type": "SimpleType",
             "typeRef": {
-              "$ref": "#/rules@25"
+              "$ref": "#/rules@26"
             }
           }
         ]

@@ -29,7 +29,7 @@ export function checkModel(model: Model, accept: ValidationAcceptor): void {
     }
     reportDuplicates(elements, (e) => e.name, (e) => accept('error', `Element '${e.name}' is declared twice in model '${model.name}'.`,
         { node: e, property: 'name', code: IssueCodes.DuplicateElement }));
-    for (const type of ['CutoffSpec', 'ScalingSpec', 'NormalizationSpec'] as const) {
+    for (const type of ['CutoffSpec', 'ScalingSpec', 'NormalizationSpec', 'WeightsSpec'] as const) {
         const specs = model.members.filter((m) => m.$type === type);
         for (const extra of specs.slice(1)) {
             accept('error', `Model '${model.name}' has more than one '${keywordOf(type)}' statement.`, { node: extra, keyword: keywordOf(type), code: IssueCodes.DuplicateSetting });
@@ -286,7 +286,7 @@ export function reportDuplicates<T>(items: readonly T[], key: (t: T) => string, 
     }
 }
 
-function keywordOf(type: 'CutoffSpec' | 'ScalingSpec' | 'NormalizationSpec'): string {
-    return { CutoffSpec: 'cutoff', ScalingSpec: 'scaling', NormalizationSpec: 'normalization' }[type];
+function keywordOf(type: 'CutoffSpec' | 'ScalingSpec' | 'NormalizationSpec' | 'WeightsSpec'): string {
+    return { CutoffSpec: 'cutoff', ScalingSpec: 'scaling', NormalizationSpec: 'normalization', WeightsSpec: 'weights' }[type];
 }
 

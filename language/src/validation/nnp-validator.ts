@@ -12,7 +12,7 @@ import {
 import { checkAnalyticPotential, checkPotentialCycle } from './potential-validator.js';
 import { checkIntegers, checkPercent, checkUnits } from './units-validator.js';
 import {
-    checkDataFile, checkDataset, checkImport, checkLoss, checkOptimizer, checkRun, checkSample, checkScalingFile, checkSplit, checkTraining,
+    checkDataFile, checkDataset, checkImport, checkWeightsFile, checkLoss, checkOptimizer, checkRun, checkSample, checkScalingFile, checkSplit, checkTraining,
 } from './workflow-validator.js';
 
 export function registerValidationChecks(services: NnpServices): void {
@@ -31,6 +31,7 @@ export function registerValidationChecks(services: NnpServices): void {
         DescriptorSet: checkDescriptorSet,
         NetworkSpec: checkNetwork,
         ScalingSpec: [checkScaling, checkScalingFile],
+        WeightsSpec: checkWeightsFile,
         NormalizationSpec: checkNormalization,
         AnalyticPotential: checkAnalyticPotential,
         Potential: checkPotentialCycle,

@@ -274,6 +274,10 @@ function calculatorMasses(run: Run): Array<{ symbol: string; mass: number }> {
     });
 }
 
+export function checkWeightsFile(node: AstNode & { path: string }, accept: ValidationAcceptor): void {
+    checkInputFile(node, 'path', node.path, 'Weights file', accept);
+}
+
 export function checkScalingFile(node: AstNode & { file?: string }, accept: ValidationAcceptor): void {
     if (node.file) checkInputFile(node, 'file', node.file, 'Scaling file', accept);
 }
