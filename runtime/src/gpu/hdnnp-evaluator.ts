@@ -2,7 +2,7 @@
 // encoder and one submit, per-atom results read back once and summed on the host in float64.
 import type { ModelIR } from '../../../compiler/src/ir/model-ir.js';
 import {
-    descriptorKernel, forceKernel, gatherKernel, networkKernel, type NetworkConstants,
+    descriptorKernel, forceKernel, gatherKernel, networkKernel, slotCapacity, type NetworkConstants,
 } from '../../../compiler/src/kernel/hdnnp/hdnnp-kernels.js';
 import { planDescriptors } from '../../../compiler/src/kernel/hdnnp/descriptor-plan.js';
 import type { ModelParameters } from '../model/parameters.js';
@@ -22,6 +22,13 @@ export interface EnergyForces {
     readonly virial: Float64Array;
     /** (3, 3) stress = W / V, eV/Å³ (ASE convention); undefined without a cell. */
     readonly stress?: Float64Array;
+    /** With `{ descriptors: true }`: raw G (atoms, functions of the atom's element) and dE/dG (eV). */
+    readonly descriptors?: { readonly g: Float64Array[]; readonly dEdG: Float64Array[] };
+}
+
+export interface EvaluateOptions {
+    /** Also read back the symmetry-function values and dE/dG (for tests and diagnostics). */
+    readonly descriptors?: boolean;
 }
 
 export type NeighborSource = (s: Structure, cutoff: number) => CsrNeighbors;
@@ -115,7 +122,7 @@ export class GpuEvaluator {
         private readonly ctx: GpuContext,
         private readonly model: ModelIR,
         private readonly params: ModelParameters,
-        private readonly kernels: { descriptors: CompiledKernel; network: CompiledKernel; forces: CompiledKernel; gather: CompiledKernel },
+        private readonly fixed: { network: CompiledKernel; gather: CompiledKernel },
         weights: Float32Array,
         private readonly neighbors: NeighborSource,
     ) {
@@ -129,25 +136,71 @@ export class GpuEvaluator {
         const plan = planDescriptors(model);
         const { consts, weights } = networkConstants(model, params);
         const cache = pipelineCache(ctx.device);
-        const [descriptors, network, forces, gather] = await Promise.all([
-            cache.get(descriptorKernel(model, plan)),
-            cache.get(networkKernel(model, consts, plan)),
-            cache.get(forceKernel(model, plan)),
-            cache.get(gatherKernel()),
-        ]);
-        return new GpuEvaluator(ctx, model, params, { descriptors, network, forces, gather }, weights, neighbors);
+        const [network, gather] = await Promise.all([cache.get(networkKernel(model, consts, plan)), cache.get(gatherKernel())]);
+        return new GpuEvaluator(ctx, model, params, { network, gather }, weights, neighbors);
     }
 
-    async evaluate(s: Structure): Promise<EnergyForces> {
-        const species = new Uint32Array(s.symbols.length);
-        s.symbols.forEach((sym, i) => {
+    /** The descriptor and force kernels for a slot stride (compiled once per capacity). */
+    private async slotKernels(maxNeighbors: number): Promise<{ descriptors: CompiledKernel; forces: CompiledKernel }> {
+        const capacity = slotCapacity(maxNeighbors);
+        const cache = pipelineCache(this.ctx.device);
+        const [descriptors, forces] = await Promise.all([cache.get(descriptorKernel(this.model, capacity)), cache.get(forceKernel(this.model, capacity))]);
+        return { descriptors, forces };
+    }
+
+    async evaluate(s: Structure, options: EvaluateOptions = {}): Promise<EnergyForces> {
+        const species = s.symbols.map((sym, i) => {
             const sp = this.speciesOf.get(sym);
             if (sp === undefined) throw new Error(`element ${sym} (atom ${i}) is not in model '${this.model.name}' (elements: ${[...this.speciesOf.keys()].join(', ')})`);
-            species[i] = sp;
+            return sp;
         });
-        const slots = packSlots(this.neighbors(s, this.model.maxCutoff), species, this.model.elements.length);
-        const raw = await this.run(slots, species);
-        return this.assemble(s, raw);
+        // Atoms of one species are evaluated side by side, so that SIMD lanes run the same code.
+        const order = species.map((_, i) => i).sort((a, b) => species[a]! - species[b]! || a - b);
+        const sorted: Structure = {
+            ...s,
+            symbols: order.map((i) => s.symbols[i]!),
+            positions: Float64Array.from(order.flatMap((i) => [s.positions[3 * i]!, s.positions[3 * i + 1]!, s.positions[3 * i + 2]!])),
+        };
+        const sortedSpecies = Uint32Array.from(order, (i) => species[i]!);
+        const slots = packSlots(this.neighbors(sorted, this.model.maxCutoff), sortedSpecies, this.model.elements.length);
+        const raw = await this.run(slots, sortedSpecies);
+        const descriptors = options.descriptors ? await this.readDescriptors(order, sortedSpecies) : undefined;
+        const r = this.assemble(sorted, raw);
+        const atomEnergies = new Float64Array(order.length);
+        const forces = new Float64Array(3 * order.length);
+        order.forEach((original, k) => {
+            atomEnergies[original] = r.atomEnergies[k]!;
+            forces.set(r.forces.subarray(3 * k, 3 * k + 3), 3 * original);
+        });
+        return descriptors ? { ...r, atomEnergies, forces, descriptors } : { ...r, atomEnergies, forces };
+    }
+
+    /** Reads G and dE/dG of the last evaluation back, in the caller's atom order. */
+    private async readDescriptors(order: readonly number[], species: Uint32Array): Promise<{ g: Float64Array[]; dEdG: Float64Array[] }> {
+        const device = this.ctx.device;
+        const b = this.buffers!;
+        const bytes = 4 * this.maxFunctions * order.length;
+        const read = async (src: GPUBuffer) => {
+            const staging = device.createBuffer({ size: bytes, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+            const enc = device.createCommandEncoder();
+            enc.copyBufferToBuffer(src, 0, staging, 0, bytes);
+            device.queue.submit([enc.finish()]);
+            await waitForQueue(device);
+            await staging.mapAsync(GPUMapMode.READ);
+            const data = new Float32Array(staging.getMappedRange().slice(0));
+            staging.destroy();
+            return data;
+        };
+        const [g, d] = [await read(b.g), await read(b.dedg)];
+        const counts = this.model.networks.map((n) => n.inputs);
+        const g64: Float64Array[] = [];
+        const d64: Float64Array[] = [];
+        order.forEach((original, k) => {
+            const m = counts[species[k]!]!;
+            g64[original] = Float64Array.from(g.subarray(k * this.maxFunctions, k * this.maxFunctions + m));
+            d64[original] = Float64Array.from(d.subarray(k * this.maxFunctions, k * this.maxFunctions + m));
+        });
+        return { g: g64, dEdG: d64 };
     }
 
     /** Uploads, dispatches the four kernels in one submit and reads back E_i, F_i and W_i. */
@@ -163,8 +216,24 @@ export class GpuEvaluator {
         q.writeBuffer(b.counts, 0, slots.counts);
         q.writeBuffer(b.revOffsets, 0, slots.revOffsets);
         if (slots.revSlots.length > 0) q.writeBuffer(b.revSlots, 0, slots.revSlots);
-        const k = this.kernels;
+        const k = { ...this.fixed, ...(await this.slotKernels(slots.maxNeighbors)) };
         const dims = b.dims;
+        if (process.env['NNP_PROFILE_KERNELS']) {
+            const passes: Array<[CompiledKernel, Record<string, GPUBuffer>]> = [
+                [k.descriptors, { dims, pv: b.pv, nb_range: b.nbRange, species: b.species, g: b.g }],
+                [k.network, { dims, species: b.species, g: b.g, weights: this.weights, energy: b.energy, dedg: b.dedg }],
+                [k.forces, { dims, pv: b.pv, nb_range: b.nbRange, species: b.species, dedg: b.dedg, pf: b.pf, virial: b.virial }],
+                [k.gather, { dims, pf: b.pf, counts: b.counts, rev_offsets: b.revOffsets, rev_slots: b.revSlots, forces: b.forces }],
+            ];
+            for (const [kernel, bufs] of passes) {
+                const t0 = performance.now();
+                const enc = device.createCommandEncoder();
+                encodeDispatch(enc, kernel, createBindGroup(device, kernel, bufs), n);
+                q.submit([enc.finish()]);
+                await waitForQueue(device);
+                process.stderr.write(`${kernel.label}: ${(performance.now() - t0).toFixed(2)} ms\n`);
+            }
+        }
         await withValidation(device, 'HDNNP evaluation', () => {
             const enc = device.createCommandEncoder({ label: 'hdnnp' });
             encodeDispatch(enc, k.descriptors, createBindGroup(device, k.descriptors, { dims, pv: b.pv, nb_range: b.nbRange, species: b.species, g: b.g }), n);

@@ -89,8 +89,8 @@ export function radialValues(group: RadialGroup, table: FunctionTable): string {
     }`;
 }
 
-/** dG/dr summed over the group's functions weighted by dE/dG (in w[]), for the slot in `r`. */
-export function radialDerivative(group: RadialGroup, table: FunctionTable): string {
+/** Adds Σ_s w_s dG_s/dr · d/r to fgrad[a] for every slot of the group's species. */
+export function radialGradients(group: RadialGroup, table: FunctionTable): string {
     const { lets, names } = cutoffLets(group.functions, table, ['r']);
     const terms = group.functions.map(({ index, f, weight }) => {
         const w = `w[${index}]${weight === 1 ? '' : ` * ${lit(weight)}`}`;
@@ -104,27 +104,71 @@ export function radialDerivative(group: RadialGroup, table: FunctionTable): stri
         return `dgdr += ${w} * (${fc}.y - ${lit(2 * f.eta!)} * ${dr} * ${fc}.x) * exp(${lit(-f.eta!)} * ${dr} * ${dr});`;
     });
     return `
-        if (a >= nb_range[rb + ${group.species}u] && a < nb_range[rb + ${group.species + 1}u]) {
-            ${indent(lets, 12)}
-            ${indent(terms.join('\n'), 12)}
-        }`;
+    for (var a = nb_range[rb + ${group.species}u]; a < nb_range[rb + ${group.species + 1}u]; a++) {
+        let d = pv[base + a];
+        let r = d.w;
+        var dgdr = 0.0;
+        ${indent(lets, 8)}
+        ${indent(terms.join('\n'), 8)}
+        fgrad[a] += dgdr / r * d.xyz;
+    }`;
 }
 
 // ---------------------------------------------------------------- angular
 
 /**
- * Per-pair quantities: d1 = r_j − r_i, d2 = r_k − r_i, v3 = r_k − r_j, their lengths, cos θ_ijk,
- * and the cutoffs of the group's functions at r1, r2, r3.
+ * Per-neighbour tables an element's angular functions share, filled once per atom before the pair
+ * loops: cutoff values (f_c, f_c') per distinct cutoff, and exp(−η (r − r_s)²) per distinct (η, r_s).
+ * Then exp(−η Σ (r − r_s)²) = e(r_ij) e(r_ik) e(r_jk) costs one exp per pair instead of one per term.
  */
-function pairPrelude(group: AngularGroup, table: FunctionTable): { code: string; names: Map<SymmetryFunctionIR, string> } {
-    const { lets, names } = cutoffLets(group.functions, table, ['r1', 'r2', 'r3']);
-    const code = `let d2 = pv[base + b];
-let r2 = d2.w;
-let v3 = d2.xyz - d1.xyz;
-let r3 = length(v3);
-let cos_t = dot(d1.xyz, d2.xyz) / (r1 * r2);
-${lets}`;
-    return { code, names };
+export class NeighborTables {
+    private readonly cutoffs = new Map<string, { index: number; fn: string }>();
+    private readonly exps = new Map<string, { index: number; eta: number; rshift: number }>();
+
+    constructor(functions: readonly PlannedFunction[], private readonly table: FunctionTable) {
+        for (const { f } of functions) {
+            if (isCompact(f) || !f.cutoff) continue;
+            const fn = table.cutoff(f.cutoff);
+            if (!this.cutoffs.has(fn)) this.cutoffs.set(fn, { index: this.cutoffs.size, fn });
+            const key = `${f.eta}:${f.rshift ?? 0}`;
+            if (!this.exps.has(key)) this.exps.set(key, { index: this.exps.size, eta: f.eta!, rshift: f.rshift ?? 0 });
+        }
+    }
+
+    get counts(): { cutoffs: number; exps: number } {
+        return { cutoffs: this.cutoffs.size, exps: this.exps.size };
+    }
+
+    cutoffOf(f: SymmetryFunctionIR): { array: string; fn: string } {
+        const e = this.cutoffs.get(this.table.cutoff(f.cutoff!))!;
+        return { array: `nfc_${e.index}`, fn: e.fn };
+    }
+
+    expOf(f: SymmetryFunctionIR): string {
+        return `nex_${this.exps.get(`${f.eta}:${f.rshift ?? 0}`)!.index}`;
+    }
+
+    /** Loop filling the tables for slots 0..n. */
+    fill(): string {
+        if (this.cutoffs.size === 0) return '';
+        const lines = [...this.cutoffs.values()].map((c) => `nfc_${c.index}[a] = ${c.fn}(r);`);
+        for (const e of this.exps.values()) lines.push(`nex_${e.index}[a] = exp(${lit(-e.eta)} * (r - ${lit(e.rshift)}) * (r - ${lit(e.rshift)}));`);
+        return `
+    for (var a = 0u; a < n; a++) {
+        let r = pv[base + a].w;
+        ${lines.join('\n        ')}
+    }`;
+    }
+}
+
+/** Module-scope declarations of the tables, sized for the largest element. */
+export function neighborTableDecls(counts: ReadonlyArray<{ cutoffs: number; exps: number }>, maxNeighbors: number): string {
+    const c = Math.max(0, ...counts.map((x) => x.cutoffs));
+    const e = Math.max(0, ...counts.map((x) => x.exps));
+    const out: string[] = [];
+    for (let k = 0; k < c; k++) out.push(`var<private> nfc_${k}: array<vec2<f32>, ${maxNeighbors}>;`);
+    for (let k = 0; k < e; k++) out.push(`var<private> nex_${k}: array<f32, ${maxNeighbors}>;`);
+    return out.join('\n');
 }
 
 interface AngularTerm {
@@ -134,15 +178,50 @@ interface AngularTerm {
     readonly guard: string;
     /** Lets computing the term's factors. */
     readonly lets: string[];
-    /** Value T, and ∂T/∂r1, ∂T/∂r3, ∂T/∂cos θ. */
+    /** Value T and its partial derivatives ∂T/∂r1, ∂T/∂r2, ∂T/∂r3, ∂T/∂cos θ. */
     readonly value: string;
     readonly d1: string;
+    readonly d2: string;
     readonly d3: string;
     readonly dc: string;
 }
 
+/**
+ * Per-pair quantities (slots a, b; d1 = r_j − r_i, d2 = r_k − r_i, v3 = r_k − r_j), and, per distinct
+ * cutoff and (η, r_s) of the group's narrow functions, f_c(r_jk) and exp(−η (r_jk − r_s)²).
+ */
+function pairPrelude(group: AngularGroup, tables: NeighborTables): { code: string; guard: string | undefined } {
+    const lines = [
+        'let d2 = pv[base + b];',
+        'let r2 = d2.w;',
+        'let v3 = d2.xyz - d1.xyz;',
+        'let r3 = length(v3);',
+    ];
+    // narrow functions vanish for r_jk ≥ r_c: when every function of the group is narrow, skip early
+    const narrow = group.functions.filter(({ f }) => isNarrow(f));
+    const guard = narrow.length === group.functions.length
+        ? `r3 < ${lit(Math.max(...narrow.map(({ f }) => f.cutoff?.radius ?? f.high!)))}`
+        : undefined;
+    lines.push('let cos_t = dot(d1.xyz, d2.xyz) / (r1 * r2);');
+    const seen = new Set<string>();
+    for (const { f } of narrow) {
+        if (isCompact(f)) continue;
+        const fc = tables.cutoffOf(f);
+        if (!seen.has(fc.array)) {
+            seen.add(fc.array);
+            lines.push(`let ${fc.array}_3 = ${fc.fn}(r3);`);
+        }
+        const ex = tables.expOf(f);
+        if (!seen.has(ex)) {
+            seen.add(ex);
+            lines.push(`let ${ex}_3 = exp(${lit(-f.eta!)} * (r3 - ${lit(f.rshift ?? 0)}) * (r3 - ${lit(f.rshift ?? 0)}));`);
+        }
+    }
+    return { code: lines.join('\n'), guard };
+}
+
 /** The term of one function for the current pair, as WGSL expressions (k = unique suffix). */
-function angularTerm(f: SymmetryFunctionIR, k: number, names: Map<SymmetryFunctionIR, string>, table: FunctionTable): AngularTerm {
+function angularTerm(f: SymmetryFunctionIR, k: number, tables: NeighborTables, table: FunctionTable): AngularTerm {
     const narrow = isNarrow(f);
     if (isCompact(f)) {
         const c = table.compact(f.low!, f.high!, f.subtype!, f.subtype!.endsWith('a'));
@@ -150,109 +229,108 @@ function angularTerm(f: SymmetryFunctionIR, k: number, names: Map<SymmetryFuncti
         const ca = table.compact(f.angleLow!, f.angleHigh!, f.subtype!.replace(/a$/, ''), false);
         const low = lit(f.low!);
         const high = lit(f.high!);
-        const lowSq = lit(Math.max(f.low!, 0) ** 2);
         const guards = [`r1 > ${low}`, `r1 < ${high}`, `r2 > ${low}`, `r2 < ${high}`, 'cos_t > -1.0', 'cos_t < 1.0'];
-        if (narrow) guards.push(`r3 * r3 > ${lowSq}`, `r3 * r3 < ${lit(f.high! ** 2)}`);
+        if (narrow) guards.push(`r3 * r3 > ${lit(Math.max(f.low!, 0) ** 2)}`, `r3 * r3 < ${lit(f.high! ** 2)}`);
         const lets = [
             `let th_${k} = acos(cos_t);`,
-            `let ca_${k} = ${ca}(th_${k});`,
+            `let ca_${k} = ${ca}(th_${k}) * select(0.0, 1.0, th_${k} >= ${lit(f.angleLow!)} && th_${k} <= ${lit(f.angleHigh!)});`,
             `let c1_${k} = ${c}(r1);`,
             `let c2_${k} = ${c}(r2);`,
             narrow ? `let c3_${k} = ${c}(r3);` : `let c3_${k} = vec2<f32>(1.0, 0.0);`,
         ];
-        const inWindow = `(th_${k} >= ${lit(f.angleLow!)} && th_${k} <= ${lit(f.angleHigh!)})`;
-        lets.push(`let win_${k} = select(0.0, 1.0, ${inWindow});`);
         const rad = `c1_${k}.x * c2_${k}.x * c3_${k}.x`;
         return {
             pre: [],
             guard: guards.join(' && '),
             lets,
-            value: `win_${k} * ${rad} * ca_${k}.x`,
-            d1: `win_${k} * c1_${k}.y * c2_${k}.x * c3_${k}.x * ca_${k}.x`,
-            d3: `win_${k} * c1_${k}.x * c2_${k}.x * c3_${k}.y * ca_${k}.x`,
+            value: `${rad} * ca_${k}.x`,
+            d1: `c1_${k}.y * c2_${k}.x * c3_${k}.x * ca_${k}.x`,
+            d2: `c1_${k}.x * c2_${k}.y * c3_${k}.x * ca_${k}.x`,
+            d3: `c1_${k}.x * c2_${k}.x * c3_${k}.y * ca_${k}.x`,
             // dθ/dcos θ = −1/sin θ
-            dc: `win_${k} * ${rad} * ca_${k}.y * (-1.0 / sqrt(1.0 - cos_t * cos_t))`,
+            dc: `${rad} * ca_${k}.y * (-1.0 / sqrt(1.0 - cos_t * cos_t))`,
         };
     }
-    const fc = names.get(f)!;
+    const fc = tables.cutoffOf(f);
+    const ex = tables.expOf(f);
     const rs = lit(f.rshift ?? 0);
-    const eta = f.eta!;
+    const eta2 = lit(2 * f.eta!);
     const zeta = f.zeta!;
-    const lambda = f.lambda!;
     const pre = 2 ** (1 - zeta);
-    const exponent = narrow
-        ? `(r1 - ${rs}) * (r1 - ${rs}) + (r2 - ${rs}) * (r2 - ${rs}) + (r3 - ${rs}) * (r3 - ${rs})`
-        : `(r1 - ${rs}) * (r1 - ${rs}) + (r2 - ${rs}) * (r2 - ${rs})`;
-    const f3x = narrow ? `${fc}_3.x` : '1.0';
+    const f1 = `${fc.array}[a]`;
+    const f2 = `${fc.array}[b]`;
+    const f3 = narrow ? `${fc.array}_3` : 'vec2<f32>(1.0, 0.0)';
     const lets = [
-        // (1+λ cos θ)^(ζ−1), so that both the power and its derivative share one evaluation
+        // (1+λ cos θ)^(ζ−1), so that the power and its derivative share one evaluation
         `let pm_${k} = ${power(`bl_${k}`, zeta - 1)};`,
-        `let x_${k} = exp(${lit(-eta)} * (${exponent}));`,
-        `let ff_${k} = ${fc}_1.x * ${fc}_2.x * ${f3x};`,
+        // exp(−η Σ (r − r_s)²) from the per-neighbour tables
+        `let x_${k} = ${ex}[a] * ${ex}[b]${narrow ? ` * ${ex}_3` : ''};`,
+        `let ff_${k} = ${f1}.x * ${f2}.x * ${f3}.x;`,
+        `let ax_${k} = ${lit(pre)} * pm_${k} * bl_${k} * x_${k};`,
     ];
-    const a = `${lit(pre)} * pm_${k} * bl_${k}`;
     return {
-        pre: [`let bl_${k} = 1.0 + ${lit(lambda)} * cos_t;`],
+        pre: [`let bl_${k} = 1.0 + ${lit(f.lambda!)} * cos_t;`],
         guard: `bl_${k} > 0.0`,
         lets,
-        value: `${a} * x_${k} * ff_${k}`,
-        // ∂/∂r1 [f1 f2 f3 e^{−ηS}] = (f1' f2 f3 − 2η (r1 − r_s) f1 f2 f3) e^{−ηS}
-        d1: `${a} * x_${k} * (${fc}_1.y * ${fc}_2.x * ${f3x} - ${lit(2 * eta)} * (r1 - ${rs}) * ff_${k})`,
-        d3: narrow ? `${a} * x_${k} * (${fc}_1.x * ${fc}_2.x * ${fc}_3.y - ${lit(2 * eta)} * (r3 - ${rs}) * ff_${k})` : '0.0',
+        value: `ax_${k} * ff_${k}`,
+        // ∂/∂r1 [f1 f2 f3 e^{−ηS}] = (f1' f2 f3 − 2η (r1 − r_s) f1 f2 f3) e^{−ηS}; likewise r2, r3
+        d1: `ax_${k} * (${f1}.y * ${f2}.x * ${f3}.x - ${eta2} * (r1 - ${rs}) * ff_${k})`,
+        d2: `ax_${k} * (${f1}.x * ${f2}.y * ${f3}.x - ${eta2} * (r2 - ${rs}) * ff_${k})`,
+        d3: narrow ? `ax_${k} * (${f1}.x * ${f2}.x * ${f3}.y - ${eta2} * (r3 - ${rs}) * ff_${k})` : '0.0',
         // ∂/∂cos θ [2^{1−ζ} (1+λc)^ζ] = 2^{1−ζ} ζ λ (1+λc)^{ζ−1}
-        dc: `${lit(pre * zeta * lambda)} * pm_${k} * x_${k} * ff_${k}`,
+        dc: `${lit(pre * zeta * f.lambda!)} * pm_${k} * x_${k} * ff_${k}`,
     };
 }
 
-/** Loops over unordered pairs {j, k} of the group's species, accumulating G into acc[]. */
-export function angularValues(group: AngularGroup, table: FunctionTable): string {
-    const { code, names } = pairPrelude(group, table);
-    const body = group.functions.map(({ index, f, weight }, n) => {
-        const t = angularTerm(f, n, names, table);
-        const w = weight === 1 ? '' : `${lit(weight)} * `;
-        return `${t.pre.join('\n')}\nif (${t.guard}) {\n    ${t.lets.join('\n    ')}\n    acc[${index}] += ${w}${t.value};\n}`;
-    });
+/** Pair loops over unordered pairs {j, k} of the group's species: slot a < b when p = q. */
+function pairLoops(group: AngularGroup, body: string, tables: NeighborTables): string {
+    const { code, guard } = pairPrelude(group, tables);
     const kStart = group.p === group.q ? 'a + 1u' : `nb_range[rb + ${group.q}u]`;
+    const [head, rest] = guard ? [code.split('\n').slice(0, 4).join('\n'), code.split('\n').slice(4).join('\n')] : [code, ''];
+    const guarded = guard ? `${head}\nif (!(${guard})) { continue; }\n${rest}` : head;
     return `
     for (var a = nb_range[rb + ${group.p}u]; a < nb_range[rb + ${group.p + 1}u]; a++) {
         let d1 = pv[base + a];
         let r1 = d1.w;
         for (var b = ${kStart}; b < nb_range[rb + ${group.q + 1}u]; b++) {
-            ${indent(code, 12)}
-            ${indent(body.join('\n'), 12)}
+            ${indent(guarded, 12)}
+            ${indent(body, 12)}
         }
     }`;
 }
 
-/**
- * A function `name(base, rb, a, d1, k_start, k_end) -> vec3` returning Σ_s w_s ∂G_s/∂r_j for the
- * neighbour in slot a (vector d1) over partners k in [k_start, k_end), k ≠ a:
- *   ∂T/∂r_j = ∂T/∂r1 · d1/r1 − ∂T/∂r3 · v3/r3 + ∂T/∂cos θ · (d2/(r1 r2) − cos θ d1/r1²)
- */
-export function angularDerivativeFunction(name: string, group: AngularGroup, table: FunctionTable): string {
-    const { code, names } = pairPrelude(group, table);
+/** Accumulates G over the group's pairs into acc[]. */
+export function angularValues(group: AngularGroup, tables: NeighborTables, table: FunctionTable): string {
     const body = group.functions.map(({ index, f, weight }, n) => {
-        const t = angularTerm(f, n, names, table);
-        const w = `w[${index}]${weight === 1 ? '' : ` * ${lit(weight)}`}`;
-        return `${t.pre.join('\n')}\nif (${t.guard}) {\n    ${t.lets.join('\n    ')}\n    g1 += ${w} * ${t.d1};\n    g3 += ${w} * ${t.d3};\n    gc += ${w} * ${t.dc};\n}`;
+        const t = angularTerm(f, n, tables, table);
+        const w = weight === 1 ? '' : `${lit(weight)} * `;
+        return `${t.pre.join('\n')}\nif (${t.guard}) {\n    ${t.lets.join('\n    ')}\n    acc[${index}] += ${w}${t.value};\n}`;
     });
-    return `
-fn ${name}(base: u32, a: u32, d1: vec4<f32>, k_start: u32, k_end: u32) -> vec3<f32> {
-    let r1 = d1.w;
-    var grad = vec3<f32>(0.0, 0.0, 0.0);
-    for (var b = k_start; b < k_end; b++) {
-        if (b == a) { continue; }
-        var g1 = 0.0;
-        var g3 = 0.0;
-        var gc = 0.0;
-        ${indent(code, 8)}
-        ${indent(body.join('\n'), 8)}
-        grad += g1 / r1 * d1.xyz + gc * (d2.xyz / (r1 * r2) - cos_t / (r1 * r1) * d1.xyz);
-        if (r3 > 0.0) { grad -= g3 / r3 * v3; }
-    }
-    return grad;
+    return pairLoops(group, body.join('\n'), tables);
 }
-`;
+
+/**
+ * Adds Σ_s w_s ∂T_s/∂r_j to fgrad[a] and Σ_s w_s ∂T_s/∂r_k to fgrad[b] for each pair (one visit):
+ *   ∂T/∂r_j = T_1 d1/r1 − T_3 v3/r3 + T_c (d2/(r1 r2) − cos θ d1/r1²)
+ *   ∂T/∂r_k = T_2 d2/r2 + T_3 v3/r3 + T_c (d1/(r1 r2) − cos θ d2/r2²)
+ */
+export function angularGradients(group: AngularGroup, tables: NeighborTables, table: FunctionTable): string {
+    const terms = group.functions.map(({ index, f, weight }, n) => {
+        const t = angularTerm(f, n, tables, table);
+        const w = `w[${index}]${weight === 1 ? '' : ` * ${lit(weight)}`}`;
+        return `${t.pre.join('\n')}\nif (${t.guard}) {\n    ${t.lets.join('\n    ')}\n    g1 += ${w} * ${t.d1};\n    g2 += ${w} * ${t.d2};\n    g3 += ${w} * ${t.d3};\n    gc += ${w} * ${t.dc};\n}`;
+    });
+    const body = `var g1 = 0.0;
+var g2 = 0.0;
+var g3 = 0.0;
+var gc = 0.0;
+${terms.join('\n')}
+let inv12 = 1.0 / (r1 * r2);
+var v3g = vec3<f32>(0.0, 0.0, 0.0);
+if (r3 > 0.0) { v3g = g3 / r3 * v3; }
+fgrad[a] += g1 / r1 * d1.xyz + gc * (d2.xyz * inv12 - cos_t / (r1 * r1) * d1.xyz) - v3g;
+fgrad[b] += g2 / r2 * d2.xyz + gc * (d1.xyz * inv12 - cos_t / (r2 * r2) * d2.xyz) + v3g;`;
+    return pairLoops(group, body, tables);
 }
 
 function indent(text: string, spaces: number): string {

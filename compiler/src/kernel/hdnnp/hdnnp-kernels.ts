@@ -9,7 +9,7 @@
 //   species (N);  g, dedg (N·G_max);  energy (N);  pf (N·M) vec4;  virial (N·9);  forces (N) vec4
 import type { ModelIR, NetworkIR } from '../../ir/model-ir.js';
 import { f32Literal as lit, type BindingRegistry, type KernelDefinition } from '../wgsl-builder.js';
-import { angularDerivativeFunction, angularValues, FunctionTable, radialDerivative, radialValues } from './descriptor-code.js';
+import { angularGradients, angularValues, FunctionTable, NeighborTables, neighborTableDecls, radialGradients, radialValues } from './descriptor-code.js';
 import { planDescriptors, type DescriptorPlan } from './descriptor-plan.js';
 import { ACTIVATION_FUNCTIONS, activationExpression, CORE_FUNCTIONS } from './wgsl-functions.js';
 
@@ -46,10 +46,20 @@ ${body}
 }`;
 }
 
-export function descriptorKernel(model: ModelIR, plan = planDescriptors(model)): KernelDefinition<{ model: string }> {
+/**
+ * Kernels are specialised to a slot stride (private per-neighbour tables need a fixed size);
+ * strides are rounded up to a multiple of 32 so that few variants are compiled.
+ */
+export function slotCapacity(maxNeighbors: number): number {
+    return Math.max(32, Math.ceil(maxNeighbors / 32) * 32);
+}
+
+type HdnnpParams = { model: string; capacity: number };
+
+export function descriptorKernel(model: ModelIR, capacity: number, plan = planDescriptors(model)): KernelDefinition<HdnnpParams> {
     return {
         name: 'Descriptors',
-        params: { model: modelKey(model) },
+        params: { model: modelKey(model), capacity },
         workgroupSize: WORKGROUP_SIZE,
         shaderBody: (b) => {
             commonBindings(b);
@@ -59,26 +69,31 @@ export function descriptorKernel(model: ModelIR, plan = planDescriptors(model)):
             b.storage('g', 'array<f32>', 'read_write');
             const table = new FunctionTable();
             const stride = model.elements.length + 1;
+            const counts: Array<{ cutoffs: number; exps: number }> = [];
             const fns = plan.elements.map((el) => {
-                const loops = [...el.radial.map((g) => radialValues(g, table)), ...el.angular.map((g) => angularValues(g, table))];
+                const tables = new NeighborTables(el.angular.flatMap((g) => g.functions), table);
+                counts.push(tables.counts);
+                const loops = [...el.radial.map((g) => radialValues(g, table)), ...el.angular.map((g) => angularValues(g, tables, table))];
                 const stores = Array.from({ length: el.functionCount }, (_, s) => `g[i * ${plan.maxFunctions}u + ${s}u] = acc[${s}];`);
                 return `fn descriptors_${el.species}(i: u32) {
     let base = i * dims.max_neighbors;
     let rb = i * ${stride}u;
+    let n = nb_range[rb + ${stride - 1}u];
     var acc: array<f32, ${Math.max(1, el.functionCount)}>;
+    ${tables.fill()}
     ${loops.join('\n')}
     ${stores.join('\n    ')}
 }`;
             });
-            return `${DIMS}\n${CORE_FUNCTIONS}\n${table.code()}\n${fns.join('\n\n')}\n\n${entry(speciesSwitch(model, (s) => `descriptors_${s}(i);`))}`;
+            return `${DIMS}\n${CORE_FUNCTIONS}\n${table.code()}\n${neighborTableDecls(counts, capacity)}\n${fns.join('\n\n')}\n\n${entry(speciesSwitch(model, (s) => `descriptors_${s}(i);`))}`;
         },
     };
 }
 
-export function forceKernel(model: ModelIR, plan = planDescriptors(model)): KernelDefinition<{ model: string }> {
+export function forceKernel(model: ModelIR, capacity: number, plan = planDescriptors(model)): KernelDefinition<HdnnpParams> {
     return {
         name: 'PairForces',
-        params: { model: modelKey(model) },
+        params: { model: modelKey(model), capacity },
         workgroupSize: WORKGROUP_SIZE,
         shaderBody: (b) => {
             commonBindings(b);
@@ -90,39 +105,32 @@ export function forceKernel(model: ModelIR, plan = planDescriptors(model)): Kern
             b.storage('virial', 'array<f32>', 'read_write');
             const table = new FunctionTable();
             const stride = model.elements.length + 1;
-            const helpers: string[] = [];
+            const counts: Array<{ cutoffs: number; exps: number }> = [];
             const fns = plan.elements.map((el) => {
-                const radial = el.radial.map((g) => radialDerivative(g, table)).join('\n');
-                const angular = el.angular.map((g, n) => {
-                    const name = `angular_grad_${el.species}_${n}`;
-                    helpers.push(angularDerivativeFunction(name, g, table).replace(/w\[/g, `w_${el.species}[`));
-                    const range = (s: number) => `nb_range[rb + ${s}u], nb_range[rb + ${s + 1}u]`;
-                    const inP = `a >= nb_range[rb + ${g.p}u] && a < nb_range[rb + ${g.p + 1}u]`;
-                    const inQ = `a >= nb_range[rb + ${g.q}u] && a < nb_range[rb + ${g.q + 1}u]`;
-                    const first = `if (${inP}) { grad += ${name}(base, a, d1, ${range(g.q)}); }`;
-                    return g.p === g.q ? first : `${first}\n        if (${inQ}) { grad += ${name}(base, a, d1, ${range(g.p)}); }`;
-                }).join('\n        ');
-                return `var<private> w_${el.species}: array<f32, ${Math.max(1, el.functionCount)}>;
-fn forces_${el.species}(i: u32) {
+                const tables = new NeighborTables(el.angular.flatMap((g) => g.functions), table);
+                counts.push(tables.counts);
+                const radial = el.radial.map((g) => radialGradients(g, table)).join('\n');
+                const angular = el.angular.map((g) => angularGradients(g, tables, table)).join('\n');
+                return `fn forces_${el.species}(i: u32) {
     let base = i * dims.max_neighbors;
     let rb = i * ${stride}u;
-    for (var s = 0u; s < ${el.functionCount}u; s++) { w_${el.species}[s] = dedg[i * ${plan.maxFunctions}u + s]; }
+    let n = nb_range[rb + ${stride - 1}u];
+    for (var s = 0u; s < ${el.functionCount}u; s++) { w[s] = dedg[i * ${plan.maxFunctions}u + s]; }
+    for (var a = 0u; a < n; a++) { fgrad[a] = vec3<f32>(0.0, 0.0, 0.0); }
+    ${tables.fill()}
+    ${radial}
+    ${angular}
     var v0 = vec3<f32>(0.0, 0.0, 0.0);
     var v1 = vec3<f32>(0.0, 0.0, 0.0);
     var v2 = vec3<f32>(0.0, 0.0, 0.0);
-    let n = nb_range[rb + ${stride - 1}u];
     for (var a = 0u; a < n; a++) {
-        let d1 = pv[base + a];
-        let r = d1.w;
-        var dgdr = 0.0;
-        ${radial.replace(/w\[/g, `w_${el.species}[`)}
-        var grad = dgdr / r * d1.xyz;
-        ${angular}
+        let grad = fgrad[a];
+        let d = pv[base + a].xyz;
         pf[base + a] = vec4<f32>(grad, 0.0);
         // virial W_ab = Σ_j p_a d_b (rows a)
-        v0 += grad.x * d1.xyz;
-        v1 += grad.y * d1.xyz;
-        v2 += grad.z * d1.xyz;
+        v0 += grad.x * d;
+        v1 += grad.y * d;
+        v2 += grad.z * d;
     }
     for (var c = 0u; c < 3u; c++) {
         virial[i * 9u + c] = v0[c];
@@ -131,7 +139,10 @@ fn forces_${el.species}(i: u32) {
     }
 }`;
             });
-            return `${DIMS}\n${CORE_FUNCTIONS}\n${table.code()}\n${fns.join('\n\n')}\n${helpers.join('\n')}\n\n${entry(speciesSwitch(model, (s) => `forces_${s}(i);`))}`;
+            const decls = `${neighborTableDecls(counts, capacity)}
+var<private> w: array<f32, ${plan.maxFunctions}>;
+var<private> fgrad: array<vec3<f32>, ${capacity}>;`;
+            return `${DIMS}\n${CORE_FUNCTIONS}\n${table.code()}\n${decls}\n${fns.join('\n\n')}\n\n${entry(speciesSwitch(model, (s) => `forces_${s}(i);`))}`;
         },
     };
 }
