@@ -51,7 +51,6 @@ export function buildNeighborList(s: Structure, cutoff: number): CsrNeighbors {
         const bx = b % dims[0]!;
         const by = Math.floor(b / dims[0]!) % dims[1]!;
         const bz = Math.floor(b / (dims[0]! * dims[1]!));
-        const found: Array<[number, number, number, number, number]> = []; // point, atom, dx, dy, dz
         for (let cz = Math.max(0, bz - 1); cz <= Math.min(dims[2]! - 1, bz + 1); cz++) {
             for (let cy = Math.max(0, by - 1); cy <= Math.min(dims[1]! - 1, by + 1); cy++) {
                 for (let cx = Math.max(0, bx - 1); cx <= Math.min(dims[0]! - 1, bx + 1); cx++) {
@@ -62,16 +61,15 @@ export function buildNeighborList(s: Structure, cutoff: number): CsrNeighbors {
                         const dx = points.xyz[3 * p]! - xi;
                         const dy = points.xyz[3 * p + 1]! - yi;
                         const dz = points.xyz[3 * p + 2]! - zi;
-                        if (dx * dx + dy * dy + dz * dz < rc2) found.push([p, points.atom[p]!, dx, dy, dz]);
+                        if (dx * dx + dy * dy + dz * dz < rc2) {
+                            js.push(points.atom[p]!);
+                            ds.push(dx, dy, dz);
+                        }
                     }
                 }
             }
         }
-        found.sort((u, v) => u[0] - v[0]); // by point index: atom order, then image order
-        for (const [, j, dx, dy, dz] of found) {
-            js.push(j);
-            ds.push(dx, dy, dz);
-        }
+        // bins are visited in a fixed order and points keep their order inside a bin: deterministic
         offsets[i + 1] = js.length;
     }
     return { offsets, neighbors: Uint32Array.from(js), displacements: Float64Array.from(ds) };

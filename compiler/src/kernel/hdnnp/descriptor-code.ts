@@ -283,7 +283,7 @@ function angularTerm(f: SymmetryFunctionIR, k: number, tables: NeighborTables, t
 }
 
 /** Pair loops over unordered pairs {j, k} of the group's species: slot a < b when p = q. */
-function pairLoops(group: AngularGroup, body: string, tables: NeighborTables): string {
+function pairLoops(group: AngularGroup, body: string, tables: NeighborTables, outer: { before: string; after: string } = { before: '', after: '' }): string {
     const { code, guard } = pairPrelude(group, tables);
     const kStart = group.p === group.q ? 'a + 1u' : `nb_range[rb + ${group.q}u]`;
     const [head, rest] = guard ? [code.split('\n').slice(0, 4).join('\n'), code.split('\n').slice(4).join('\n')] : [code, ''];
@@ -292,10 +292,12 @@ function pairLoops(group: AngularGroup, body: string, tables: NeighborTables): s
     for (var a = nb_range[rb + ${group.p}u]; a < nb_range[rb + ${group.p + 1}u]; a++) {
         let d1 = pv[base + a];
         let r1 = d1.w;
+        ${outer.before}
         for (var b = ${kStart}; b < nb_range[rb + ${group.q + 1}u]; b++) {
             ${indent(guarded, 12)}
             ${indent(body, 12)}
         }
+        ${outer.after}
     }`;
 }
 
@@ -328,9 +330,10 @@ ${terms.join('\n')}
 let inv12 = 1.0 / (r1 * r2);
 var v3g = vec3<f32>(0.0, 0.0, 0.0);
 if (r3 > 0.0) { v3g = g3 / r3 * v3; }
-fgrad[a] += g1 / r1 * d1.xyz + gc * (d2.xyz * inv12 - cos_t / (r1 * r1) * d1.xyz) - v3g;
+ga += g1 / r1 * d1.xyz + gc * (d2.xyz * inv12 - cos_t / (r1 * r1) * d1.xyz) - v3g;
 fgrad[b] += g2 / r2 * d2.xyz + gc * (d1.xyz * inv12 - cos_t / (r2 * r2) * d2.xyz) + v3g;`;
-    return pairLoops(group, body, tables);
+    // slot a's gradient stays in a register over the inner loop
+    return pairLoops(group, body, tables, { before: 'var ga = vec3<f32>(0.0, 0.0, 0.0);', after: 'fgrad[a] += ga;' });
 }
 
 function indent(text: string, spaces: number): string {
