@@ -1,6 +1,9 @@
 // nnp compile <spec> -o <dir>: checks the spec, then writes its model IR as JSON.
 // The output depends only on the spec text: no timestamps, no absolute paths.
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { compileKernels } from '../../emit/kernel-manifest.js';
+import { networkConstants } from '../../../../runtime/src/gpu/hdnnp-evaluator.js';
+import { readWeights } from '../../../../runtime/src/model/weights-file.js';
 import { lowerSpec } from '../../lower/lower-spec.js';
 import { writeFileAtomic } from '../../../../runtime/src/io/atomic-write.js';
 import { checkFiles } from './check.js';
@@ -19,6 +22,17 @@ export async function compileCommand(spec: string, outDir: string, out: (line: s
     const ir = lowerSpec(result.loaded.all.map((d) => d.parseResult.value));
     const path = join(outDir, 'ir.json');
     writeFileAtomic(path, serializeIr(ir));
-    out(`wrote ${path}`);
+    const specDir = dirname(resolve(spec));
+    const artefacts = compileKernels(ir.models, (model) => {
+        if (!model.weights) return undefined;
+        try {
+            return networkConstants(model, readWeights(resolve(specDir, model.weights), model)).consts;
+        } catch {
+            return undefined; // weights not there yet: the network kernel is left out (manifest says so)
+        }
+    });
+    for (const [file, text] of artefacts.files) writeFileAtomic(join(outDir, file), text);
+    writeFileAtomic(join(outDir, 'manifest.json'), serializeIr(artefacts.manifest));
+    out(`wrote ${path}, manifest.json and ${artefacts.files.size} kernel${artefacts.files.size === 1 ? '' : 's'}`);
     return 0;
 }

@@ -1,0 +1,50 @@
+// The kernels of a spec's models as WGSL files plus a JSON manifest (bindings, workgroup sizes,
+// dispatch plan): what `nnp compile` writes so that compiled artefacts can be read and diffed.
+import { createHash } from 'node:crypto';
+import type { ModelIR } from '../ir/model-ir.js';
+import { generateKernel, type KernelDefinition, type KernelParams } from '../kernel/wgsl-builder.js';
+import { descriptorKernel, forceKernel, gatherKernel, networkKernel, slotCapacity, type NetworkConstants } from '../kernel/hdnnp/hdnnp-kernels.js';
+
+/** Slot capacity the written kernels are specialised to; the runtime compiles others on demand. */
+export const MANIFEST_CAPACITY = slotCapacity(128);
+
+export interface CompiledArtefacts {
+    /** Relative path → file text. */
+    readonly files: ReadonlyMap<string, string>;
+    readonly manifest: unknown;
+}
+
+export function compileKernels(models: readonly ModelIR[], constants: (model: ModelIR) => NetworkConstants | undefined): CompiledArtefacts {
+    const files = new Map<string, string>();
+    const entries = models.map((model) => {
+        const consts = constants(model);
+        const defs: Array<KernelDefinition<KernelParams>> = [
+            descriptorKernel(model, MANIFEST_CAPACITY),
+            ...(consts ? [networkKernel(model, consts)] : []),
+            forceKernel(model, MANIFEST_CAPACITY),
+            gatherKernel(),
+        ];
+        const kernels = defs.map((def) => {
+            const k = generateKernel(def);
+            const file = `${model.name}/${k.name}.wgsl`;
+            files.set(file, k.wgsl);
+            return {
+                name: k.name,
+                file,
+                // the key itself holds the whole model; its digest identifies it compactly
+                cacheKey: createHash('sha256').update(k.cacheKey).digest('hex').slice(0, 16),
+                workgroupSize: k.workgroupSize,
+                invocations: 'atoms',
+                bindings: k.bindings.map((b) => ({ binding: b.index, name: b.name, kind: b.kind, type: b.wgslType })),
+            };
+        });
+        return {
+            model: model.name,
+            slotCapacity: MANIFEST_CAPACITY,
+            dispatchPlan: kernels.map((k) => k.name),
+            ...(consts ? {} : { note: "the Network kernel bakes the model's scaling statistics and is written once the model has weights" }),
+            kernels,
+        };
+    });
+    return { files, manifest: { format: 'nnp-kernels', version: 1, models: entries } };
+}
