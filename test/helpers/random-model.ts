@@ -6,6 +6,7 @@ import type { ModelParameters } from '../../runtime/src/model/parameters.js';
 import type { Structure } from '../../runtime/src/structure.js';
 import { checkText, describe } from './specs.js';
 
+/** Mulberry32: a small seeded generator, so a failing case can be replayed from its seed. */
 export function rng(seed: number): () => number {
     let a = seed >>> 0;
     return () => {

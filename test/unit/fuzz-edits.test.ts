@@ -5,22 +5,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { lowerSpec } from '../../compiler/src/lower/lower-spec.js';
+import { rng } from '../helpers/random-model.js';
 import { checkText, codeOf } from '../helpers/specs.js';
 
 const EXAMPLES = ['water', 'silicon', 'argon'].map((e) => readFileSync(join(import.meta.dirname, '..', '..', 'examples', e, 'model.nnp'), 'utf8'));
 const SNIPPETS = ['{', '}', 'model', ' eV', ' /A^2', '[', ']', '-', '1e999', '0', '"', 'element K ', 'radial', '%', 'for', ',', '\u0000', 'é', '\n', ' A ', '^', '/'];
-
-/** Mulberry32: a small seeded generator, so a failure can be replayed from its iteration number. */
-function rng(seed: number): () => number {
-    let a = seed >>> 0;
-    return () => {
-        a = (a + 0x6d2b79f5) >>> 0;
-        let t = a;
-        t = Math.imul(t ^ (t >>> 15), t | 1);
-        t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-        return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-}
 
 function mutate(text: string, random: () => number): string {
     const pick = (n: number) => Math.floor(random() * n);

@@ -56,36 +56,56 @@ export function slotCapacity(maxNeighbors: number): number {
 
 type HdnnpParams = { model: string; capacity: number };
 
+/** Bindings both per-atom neighbour kernels read: the slot list and the species. */
+function neighborBindings(b: BindingRegistry): void {
+    commonBindings(b);
+    b.storage('pv', 'array<vec4<f32>>', 'read');
+    b.storage('nb_range', 'array<u32>', 'read');
+    b.storage('species', 'array<u32>', 'read');
+}
+
+/**
+ * One WGSL function `<prefix>_<species>(i)` per element, each starting with the atom's slot range
+ * and its filled neighbour tables, then `body`; returns them with the helper functions and the
+ * module-scope table declarations they share.
+ */
+function elementFunctions(
+    model: ModelIR, plan: DescriptorPlan, capacity: number, prefix: string,
+    body: (el: DescriptorPlan['elements'][number], tables: NeighborTables, table: FunctionTable) => string,
+): string {
+    const table = new FunctionTable();
+    const stride = model.elements.length + 1;
+    const counts: Array<{ cutoffs: number; exps: number }> = [];
+    const fns = plan.elements.map((el) => {
+        const tables = new NeighborTables(el.angular.flatMap((g) => g.functions), table);
+        counts.push(tables.counts);
+        const inner = body(el, tables, table);
+        return `fn ${prefix}_${el.species}(i: u32) {
+    let base = i * dims.max_neighbors;
+    let rb = i * ${stride}u;
+    let n = nb_range[rb + ${stride - 1}u];
+    ${inner.replace('{{tables}}', tables.fill())}
+}`;
+    });
+    return `${DIMS}\n${CORE_FUNCTIONS}\n${table.code()}\n${neighborTableDecls(counts, capacity)}\n${fns.join('\n\n')}\n\n${entry(speciesSwitch(model, (s) => `${prefix}_${s}(i);`))}`;
+}
+
 export function descriptorKernel(model: ModelIR, capacity: number, plan = planDescriptors(model)): KernelDefinition<HdnnpParams> {
     return {
         name: 'Descriptors',
         params: { model: modelKey(model), capacity },
         workgroupSize: WORKGROUP_SIZE,
         shaderBody: (b) => {
-            commonBindings(b);
-            b.storage('pv', 'array<vec4<f32>>', 'read');
-            b.storage('nb_range', 'array<u32>', 'read');
-            b.storage('species', 'array<u32>', 'read');
+            neighborBindings(b);
             b.storage('g', 'array<f32>', 'read_write');
-            const table = new FunctionTable();
-            const stride = model.elements.length + 1;
-            const counts: Array<{ cutoffs: number; exps: number }> = [];
-            const fns = plan.elements.map((el) => {
-                const tables = new NeighborTables(el.angular.flatMap((g) => g.functions), table);
-                counts.push(tables.counts);
+            return elementFunctions(model, plan, capacity, 'descriptors', (el, tables, table) => {
                 const loops = [...el.radial.map((g) => radialValues(g, table)), ...el.angular.map((g) => angularValues(g, tables, table))];
                 const stores = Array.from({ length: el.functionCount }, (_, s) => `g[i * ${plan.maxFunctions}u + ${s}u] = acc[${s}];`);
-                return `fn descriptors_${el.species}(i: u32) {
-    let base = i * dims.max_neighbors;
-    let rb = i * ${stride}u;
-    let n = nb_range[rb + ${stride - 1}u];
-    var acc: array<f32, ${Math.max(1, el.functionCount)}>;
-    ${tables.fill()}
+                return `var acc: array<f32, ${Math.max(1, el.functionCount)}>;
+    {{tables}}
     ${loops.join('\n')}
-    ${stores.join('\n    ')}
-}`;
+    ${stores.join('\n    ')}`;
             });
-            return `${DIMS}\n${CORE_FUNCTIONS}\n${table.code()}\n${neighborTableDecls(counts, capacity)}\n${fns.join('\n\n')}\n\n${entry(speciesSwitch(model, (s) => `descriptors_${s}(i);`))}`;
         },
     };
 }
@@ -96,28 +116,16 @@ export function forceKernel(model: ModelIR, capacity: number, plan = planDescrip
         params: { model: modelKey(model), capacity },
         workgroupSize: WORKGROUP_SIZE,
         shaderBody: (b) => {
-            commonBindings(b);
-            b.storage('pv', 'array<vec4<f32>>', 'read');
-            b.storage('nb_range', 'array<u32>', 'read');
-            b.storage('species', 'array<u32>', 'read');
+            neighborBindings(b);
             b.storage('dedg', 'array<f32>', 'read');
             b.storage('pf', 'array<vec4<f32>>', 'read_write');
             b.storage('virial', 'array<f32>', 'read_write');
-            const table = new FunctionTable();
-            const stride = model.elements.length + 1;
-            const counts: Array<{ cutoffs: number; exps: number }> = [];
-            const fns = plan.elements.map((el) => {
-                const tables = new NeighborTables(el.angular.flatMap((g) => g.functions), table);
-                counts.push(tables.counts);
+            const code = elementFunctions(model, plan, capacity, 'forces', (el, tables, table) => {
                 const radial = el.radial.map((g) => radialGradients(g, table)).join('\n');
                 const angular = el.angular.map((g) => angularGradients(g, tables, table)).join('\n');
-                return `fn forces_${el.species}(i: u32) {
-    let base = i * dims.max_neighbors;
-    let rb = i * ${stride}u;
-    let n = nb_range[rb + ${stride - 1}u];
-    for (var s = 0u; s < ${el.functionCount}u; s++) { w[s] = dedg[i * ${plan.maxFunctions}u + s]; }
+                return `for (var s = 0u; s < ${el.functionCount}u; s++) { w[s] = dedg[i * ${plan.maxFunctions}u + s]; }
     for (var a = 0u; a < n; a++) { fgrad[a] = vec3<f32>(0.0, 0.0, 0.0); }
-    ${tables.fill()}
+    {{tables}}
     ${radial}
     ${angular}
     var v0 = vec3<f32>(0.0, 0.0, 0.0);
@@ -136,13 +144,9 @@ export function forceKernel(model: ModelIR, capacity: number, plan = planDescrip
         virial[i * 9u + c] = v0[c];
         virial[i * 9u + 3u + c] = v1[c];
         virial[i * 9u + 6u + c] = v2[c];
-    }
-}`;
+    }`;
             });
-            const decls = `${neighborTableDecls(counts, capacity)}
-var<private> w: array<f32, ${plan.maxFunctions}>;
-var<private> fgrad: array<vec3<f32>, ${capacity}>;`;
-            return `${DIMS}\n${CORE_FUNCTIONS}\n${table.code()}\n${decls}\n${fns.join('\n\n')}\n\n${entry(speciesSwitch(model, (s) => `forces_${s}(i);`))}`;
+            return code.replace(CORE_FUNCTIONS, `${CORE_FUNCTIONS}\nvar<private> w: array<f32, ${plan.maxFunctions}>;\nvar<private> fgrad: array<vec3<f32>, ${capacity}>;`);
         },
     };
 }
