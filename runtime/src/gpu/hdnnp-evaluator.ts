@@ -33,45 +33,51 @@ export interface EvaluateOptions {
 
 export type NeighborSource = (s: Structure, cutoff: number) => CsrNeighbors;
 
-/** Scaling G̃ = a G + b (n2p2 SymFnc::scale), weight layout and energy scale of a model. */
+/** Scaling G̃ = (G − c) a + d (n2p2 SymFnc::scale), weight layout and energy scale of a model. */
 export function networkConstants(model: ModelIR, params: ModelParameters): { consts: NetworkConstants; weights: Float32Array } {
     const { mode, min: smin, max: smax } = model.scaling;
     const scaleA: number[][] = [];
-    const scaleB: number[][] = [];
+    const scaleCenter: number[][] = [];
+    const scaleOffset: number[][] = [];
     const layerOffsets: number[][] = [];
     const flat: number[] = [];
-    model.networks.forEach((net, e) => {
+    for (const net of model.networks) {
         const st = params.scaling.find((x) => x.element === net.element);
         const a: number[] = [];
-        const b: number[] = [];
+        const c: number[] = [];
+        const d: number[] = [];
         for (let s = 0; s < net.inputs; s++) {
             const gmin = st?.min[s] ?? 0;
-            const gmax = st?.max[s] ?? 1;
             const mean = st?.mean[s] ?? 0;
-            const sigma = st?.sigma[s] ?? 1;
-            const range = (smax - smin) / (gmax - gmin);
-            switch (mode) {
-                case 'none': a.push(1); b.push(0); break;
-                case 'scale': a.push(range); b.push(smin - range * gmin); break;
-                case 'center': a.push(1); b.push(-mean); break;
-                case 'scale_center': a.push(range); b.push(smin - range * mean); break;
-                case 'sigma': a.push((smax - smin) / sigma); b.push(smin - ((smax - smin) / sigma) * mean); break;
-            }
+            const range = (smax - smin) / ((st?.max[s] ?? 1) - gmin);
+            const [aa, cc, dd] = {
+                none: [1, 0, 0],
+                scale: [range, gmin, smin],
+                center: [1, mean, 0],
+                scale_center: [range, mean, smin],
+                sigma: [(smax - smin) / (st?.sigma[s] ?? 1), mean, smin],
+            }[mode];
+            a.push(finiteOrZero(aa!));
+            c.push(cc!);
+            d.push(dd!);
         }
-        scaleA.push(a.map(finiteOrZero));
-        scaleB.push(b.map(finiteOrZero));
+        scaleA.push(a);
+        scaleCenter.push(c);
+        scaleOffset.push(d);
         const np = params.networks.find((x) => x.element === net.element);
         if (!np) throw new Error(`no weights for the ${net.element} network of model '${model.name}'`);
         const offsets: number[] = [];
-        np.layers.forEach((layer) => {
+        for (const layer of np.layers) {
             offsets.push(flat.length);
             for (const w of layer.weights) flat.push(w);
             for (const x of layer.biases) flat.push(x);
-        });
+        }
         layerOffsets.push(offsets);
-        void e;
-    });
-    return { consts: { scaleA, scaleB, layerOffsets, energyScale: energyScale(model, params) }, weights: Float32Array.from(flat.length ? flat : [0]) };
+    }
+    return {
+        consts: { scaleA, scaleCenter, scaleOffset, layerOffsets, energyScale: energyScale(model, params) },
+        weights: Float32Array.from(flat.length ? flat : [0]),
+    };
 }
 
 /** A function with zero range (G_max = G_min) carries no information: it is scaled to a constant. */

@@ -306,9 +306,15 @@ export function angularValues(group: AngularGroup, tables: NeighborTables, table
     const body = group.functions.map(({ index, f, weight }, n) => {
         const t = angularTerm(f, n, tables, table);
         const w = weight === 1 ? '' : `${lit(weight)} * `;
-        return `${t.pre.join('\n')}\nif (${t.guard}) {\n    ${t.lets.join('\n    ')}\n    acc[${index}] += ${w}${t.value};\n}`;
+        return `${t.pre.join('\n')}\nif (${t.guard}) {\n    ${t.lets.join('\n    ')}\n    part_${n} += ${w}${t.value};\n}`;
     });
-    return pairLoops(group, body.join('\n'), tables);
+    // Blocked summation: each slot a sums its partners into a partial first, so a G that is a
+    // sum of thousands of pair terms accumulates rounding over ~100 + ~100 additions, not thousands
+    // (its error is amplified by G/σ under sigma scaling). (Kahan compensation would be optimised
+    // away: the driver compiles with fast-math.)
+    const parts = group.functions.map((_, n) => `var part_${n} = 0.0;`).join(' ');
+    const flush = group.functions.map(({ index }, n) => `acc[${index}] += part_${n};`).join(' ');
+    return pairLoops(group, body.join('\n'), tables, { before: parts, after: flush });
 }
 
 /**

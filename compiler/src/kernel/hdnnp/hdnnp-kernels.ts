@@ -15,11 +15,15 @@ import { ACTIVATION_FUNCTIONS, activationExpression, CORE_FUNCTIONS } from './wg
 
 export const WORKGROUP_SIZE = 64;
 
-/** Per-element affine scaling G̃ = a G + b and the weight layout of the networks. */
+/**
+ * Per-element scaling G̃ = (G − c) a + d and the weight layout of the networks. Subtracting the
+ * centre c first keeps float32 from rounding a large a·G before it nearly cancels against a·c.
+ */
 export interface NetworkConstants {
     /** Per element (model order), per function. */
     readonly scaleA: readonly (readonly number[])[];
-    readonly scaleB: readonly (readonly number[])[];
+    readonly scaleCenter: readonly (readonly number[])[];
+    readonly scaleOffset: readonly (readonly number[])[];
     /** Offset of each element's layers in the flat weight buffer: [W (out×in), b (out)] per layer. */
     readonly layerOffsets: readonly (readonly number[])[];
     /** dE_phys/dE_NN: 1/conv_energy with normalisation, else 1 (eV per network unit). */
@@ -154,7 +158,7 @@ export function forceKernel(model: ModelIR, capacity: number, plan = planDescrip
 export function gatherKernel(): KernelDefinition<{ version: number }> {
     return {
         name: 'GatherForces',
-        params: { version: 1 },
+        params: { version: 2 },
         workgroupSize: WORKGROUP_SIZE,
         shaderBody: (b) => {
             commonBindings(b);
@@ -164,10 +168,23 @@ export function gatherKernel(): KernelDefinition<{ version: number }> {
             b.storage('rev_slots', 'array<u32>', 'read'); // slots (i·M + a) where the atom is the neighbour
             b.storage('forces', 'array<vec4<f32>>', 'read_write');
             return `${DIMS}
-${entry(`    var f = vec3<f32>(0.0, 0.0, 0.0);
+${entry(`    // F is a small difference of two large sums: compensated (Kahan) summation keeps the
+    // rounding of the large terms out of it.
+    var f = vec3<f32>(0.0, 0.0, 0.0);
+    var c = vec3<f32>(0.0, 0.0, 0.0);
     let base = i * dims.max_neighbors;
-    for (var a = 0u; a < counts[i]; a++) { f += pf[base + a].xyz; }
-    for (var e = rev_offsets[i]; e < rev_offsets[i + 1u]; e++) { f -= pf[rev_slots[e]].xyz; }
+    for (var a = 0u; a < counts[i]; a++) {
+        let y = pf[base + a].xyz - c;
+        let t = f + y;
+        c = (t - f) - y;
+        f = t;
+    }
+    for (var e = rev_offsets[i]; e < rev_offsets[i + 1u]; e++) {
+        let y = -pf[rev_slots[e]].xyz - c;
+        let t = f + y;
+        c = (t - f) - y;
+        f = t;
+    }
     forces[i] = vec4<f32>(f, 0.0);`)}`;
         },
     };
@@ -192,7 +209,7 @@ export function networkKernel(model: ModelIR, consts: NetworkConstants, plan = p
 }
 
 /**
- * Forward: y⁰ = G̃ = a G + b; x^l = (b^l + W^l y^{l−1}) [/ n_{l−1} with normalize_nodes]; y^l = f_l(x^l).
+ * Forward: y⁰ = G̃ = (G − c) a + d; x^l = (b^l + W^l y^{l−1}) [/ n_{l−1} with normalize_nodes]; y^l = f_l(x^l).
  * Backward: δ^L = f_L'(x^L); δ^{l−1} = f'_{l−1}(x^{l−1}) ⊙ (W^lᵀ δ^l) [/ n_{l−1}]; dE/dG = a ⊙ W¹ᵀδ¹ [/n_0],
  * times the energy scale so that dE/dG is in eV.
  */
@@ -202,10 +219,11 @@ function networkFunction(net: NetworkIR, s: number, stride: number, consts: Netw
     const arr = (xs: readonly number[]) => `array<f32, ${Math.max(1, xs.length)}>(${xs.length ? xs.map(lit).join(', ') : '0.0'})`;
     const lines: string[] = [];
     lines.push(`const scale_a_${s} = ${arr(consts.scaleA[s]!)};`);
-    lines.push(`const scale_b_${s} = ${arr(consts.scaleB[s]!)};`);
+    lines.push(`const scale_c_${s} = ${arr(consts.scaleCenter[s]!)};`);
+    lines.push(`const scale_d_${s} = ${arr(consts.scaleOffset[s]!)};`);
     lines.push(`fn network_${s}(i: u32) {`);
     lines.push(`    var y0: array<f32, ${Math.max(1, net.inputs)}>;`);
-    lines.push(`    for (var j = 0u; j < ${net.inputs}u; j++) { y0[j] = scale_a_${s}[j] * g[i * ${stride}u + j] + scale_b_${s}[j]; }`);
+    lines.push(`    for (var j = 0u; j < ${net.inputs}u; j++) { y0[j] = (g[i * ${stride}u + j] - scale_c_${s}[j]) * scale_a_${s}[j] + scale_d_${s}[j]; }`);
     net.layers.forEach((layer, l) => {
         const n = layer.size;
         const nin = sizes[l]!;

@@ -8,58 +8,67 @@ import { f32Literal as lit } from '../wgsl-builder.js';
 const TANH_NORM = 2.2637537952253504;
 
 /**
- * Polynomial and exponential cores on x ∈ [0, 1] with f(0) = 1, f(1) = 0 (n2p2 CoreFunction.h).
- * Returns (f(x), df/dx).
+ * Polynomial and exponential cores (n2p2 CoreFunction.h), f(0) = 1, f(1) = 0, written as functions of
+ * y = 1 − x, the distance to the edge of the window: near the edge f is tiny and computing it as
+ * 1 − (something close to 1) would lose every digit in float32. The polynomial cores are mirrored
+ * smoothsteps, f(x) = S(1 − x) = S(y):
+ *   p1: S = 3y² − 2y³   p2: S = 10y³ − 15y⁴ + 6y⁵   p3: S = 35y⁴ − 84y⁵ + 70y⁶ − 20y⁷
+ *   p4: S = 126y⁵ − 420y⁶ + 540y⁷ − 315y⁸ + 70y⁹        e: f = exp(1 − 1/(1 − x²)), 1 − x² = y (2 − y)
+ * Each returns (f, df/dx) = (S(y), −S'(y)).
  */
 export const CORE_FUNCTIONS = `
-fn core_p1(x: f32) -> vec2<f32> { return vec2<f32>((2.0 * x - 3.0) * x * x + 1.0, 6.0 * x * (x - 1.0)); }
-fn core_p2(x: f32) -> vec2<f32> {
-    let x2 = x * x;
-    let xm = x - 1.0;
-    return vec2<f32>(((15.0 - 6.0 * x) * x - 10.0) * x2 * x + 1.0, -30.0 * x2 * xm * xm);
+fn core_p1(y: f32) -> vec2<f32> { return vec2<f32>(y * y * (3.0 - 2.0 * y), -6.0 * y * (1.0 - y)); }
+fn core_p2(y: f32) -> vec2<f32> {
+    let y2 = y * y;
+    let u = 1.0 - y;
+    return vec2<f32>(y2 * y * (10.0 + y * (6.0 * y - 15.0)), -30.0 * y2 * u * u);
 }
-fn core_p3(x: f32) -> vec2<f32> {
-    let x2 = x * x;
-    let xm = x - 1.0;
-    return vec2<f32>((x * (x * (20.0 * x - 70.0) + 84.0) - 35.0) * x2 * x2 + 1.0, 140.0 * x2 * x * xm * xm * xm);
+fn core_p3(y: f32) -> vec2<f32> {
+    let y2 = y * y;
+    let u = 1.0 - y;
+    return vec2<f32>(y2 * y2 * (35.0 + y * (-84.0 + y * (70.0 - 20.0 * y))), -140.0 * y2 * y * u * u * u);
 }
-fn core_p4(x: f32) -> vec2<f32> {
-    let x2 = x * x;
-    let xm = x - 1.0;
-    let xm2 = xm * xm;
-    return vec2<f32>((x * (x * ((315.0 - 70.0 * x) * x - 540.0) + 420.0) - 126.0) * x2 * x2 * x + 1.0, -630.0 * x2 * x2 * xm2 * xm2);
+fn core_p4(y: f32) -> vec2<f32> {
+    let y2 = y * y;
+    let u = 1.0 - y;
+    let u2 = u * u;
+    return vec2<f32>(y2 * y2 * y * (126.0 + y * (-420.0 + y * (540.0 + y * (70.0 * y - 315.0)))), -630.0 * y2 * y2 * u2 * u2);
 }
-fn core_e(x: f32) -> vec2<f32> {
-    if (x >= 1.0) { return vec2<f32>(0.0, 0.0); }
-    let q = 1.0 - x * x;
+fn core_e(y: f32) -> vec2<f32> {
+    if (y <= 0.0) { return vec2<f32>(0.0, 0.0); }
+    let q = y * (2.0 - y);
     let f = exp(1.0 - 1.0 / q);
-    return vec2<f32>(f, -2.0 * x * f / (q * q));
+    return vec2<f32>(f, -2.0 * (1.0 - y) * f / (q * q));
 }
 `;
 
 const CORE_OF_CUTOFF: Readonly<Record<string, string>> = { exp: 'core_e', poly1: 'core_p1', poly2: 'core_p2', poly3: 'core_p3', poly4: 'core_p4' };
 
-/** WGSL function `name(r) -> (f_c, df_c/dr)` for one cutoff (r in Å). Zero for r ≥ r_c. */
+/**
+ * WGSL function `name(r) -> (f_c, df_c/dr)` for one cutoff (r in Å), zero for r ≥ r_c. Arguments
+ * are formed from r_c − r (exact near the cutoff) rather than from r/r_c.
+ */
 export function cutoffFunction(name: string, c: CutoffIR): string {
     const rc = lit(c.radius);
     const rci = c.radius * c.inner;
     const width = c.radius - rci;
     const head = `fn ${name}(r: f32) -> vec2<f32> {\n    if (r >= ${rc}) { return vec2<f32>(0.0, 0.0); }\n`;
-    const inner = `    if (r < ${lit(rci)}) { return vec2<f32>(1.0, 0.0); }\n    let x = (r - ${lit(rci)}) * ${lit(1 / width)};\n`;
+    // y = 1 − x = (r_c − r)/(r_c − r_ci)
+    const inner = `    if (r < ${lit(rci)}) { return vec2<f32>(1.0, 0.0); }\n    let y = (${rc} - r) * ${lit(1 / width)};\n`;
     switch (c.kind) {
         case 'hard':
             return `${head}    return vec2<f32>(1.0, 0.0);\n}\n`;
         case 'cosine':
-            // f = ½(cos πx + 1), f' = −½ π sin(πx) / (r_c − r_ci)
-            return `${head}${inner}    let a = ${lit(Math.PI)} * x;\n    return vec2<f32>(0.5 * (cos(a) + 1.0), ${lit(-0.5 * Math.PI / width)} * sin(a));\n}\n`;
+            // f = ½(cos πx + 1) = sin²(πy/2), f' = −π sin(πy) / (2 (r_c − r_ci))
+            return `${head}${inner}    let s = sin(${lit(Math.PI / 2)} * y);\n    return vec2<f32>(s * s, ${lit(-Math.PI / (2 * width))} * sin(${lit(Math.PI)} * y));\n}\n`;
         case 'tanhu':
         case 'tanh': {
             // f = c tanh³(1 − r/r_c), f' = 3c t² (t² − 1) / r_c; c = 1 (tanhu) or coth³(1) (tanh)
             const norm = c.kind === 'tanh' ? TANH_NORM : 1;
-            return `${head}    let t = tanh(1.0 - r * ${lit(1 / c.radius)});\n    let t2 = t * t;\n    return vec2<f32>(${lit(norm)} * t2 * t, ${lit((3 * norm) / c.radius)} * t2 * (t2 - 1.0));\n}\n`;
+            return `${head}    let t = tanh((${rc} - r) * ${lit(1 / c.radius)});\n    let t2 = t * t;\n    return vec2<f32>(${lit(norm)} * t2 * t, ${lit((3 * norm) / c.radius)} * t2 * (t2 - 1.0));\n}\n`;
         }
         case 'exp': case 'poly1': case 'poly2': case 'poly3': case 'poly4':
-            return `${head}${inner}    let f = ${CORE_OF_CUTOFF[c.kind]}(x);\n    return vec2<f32>(f.x, f.y * ${lit(1 / width)});\n}\n`;
+            return `${head}${inner}    let f = ${CORE_OF_CUTOFF[c.kind]}(y);\n    return vec2<f32>(f.x, f.y * ${lit(1 / width)});\n}\n`;
         default:
             throw new Error(`unknown cutoff kind ${String(c.kind)}`);
     }
@@ -67,17 +76,19 @@ export function cutoffFunction(name: string, c: CutoffIR): string {
 
 /**
  * Compact function C(a; left, right) = core(|x|), x = (a − c)/w, c = (left+right)/2, w = (right−left)/2,
- * for |x| < 1 (callers check the window). Asymmetric variant: core((2 − |x|)|x|).
+ * for |x| < 1 (callers check the window), evaluated through y = 1 − |x| = (w − |a − c|)/w.
+ * Asymmetric variant (radial only): core((2 − |x|)|x|), whose y is (1 − |x|)².
  * Returns (C, dC/da).
  */
 export function compactFunction(name: string, low: number, high: number, subtype: string, asymmetric: boolean): string {
     const core = `core_${subtype.replace(/a$/, '')}`;
     const c = (low + high) / 2;
     const w = (high - low) / 2;
-    const x = `let s = a - ${lit(c)};\n    let x = abs(s) * ${lit(1 / w)};\n`;
+    const prelude = `    let s = a - ${lit(c)};\n    let y = (${lit(w)} - abs(s)) * ${lit(1 / w)};\n`;
     const body = asymmetric
-        ? `    ${x}    let y = (2.0 - x) * x;\n    let f = ${core}(y);\n    return vec2<f32>(f.x, sign(s) * f.y * (2.0 - 2.0 * x) * ${lit(1 / w)});\n`
-        : `    ${x}    let f = ${core}(x);\n    return vec2<f32>(f.x, sign(s) * f.y * ${lit(1 / w)});\n`;
+        // d/d|x| core((2−|x|)|x|) = core'(z) (2 − 2|x|) = core'(z) · 2y
+        ? `${prelude}    let f = ${core}(y * y);\n    return vec2<f32>(f.x, sign(s) * f.y * 2.0 * y * ${lit(1 / w)});\n`
+        : `${prelude}    let f = ${core}(y);\n    return vec2<f32>(f.x, sign(s) * f.y * ${lit(1 / w)});\n`;
     return `fn ${name}(a: f32) -> vec2<f32> {\n${body}}\n`;
 }
 
