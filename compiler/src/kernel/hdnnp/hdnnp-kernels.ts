@@ -158,7 +158,7 @@ export function forceKernel(model: ModelIR, capacity: number, plan = planDescrip
 export function gatherKernel(): KernelDefinition<{ version: number }> {
     return {
         name: 'GatherForces',
-        params: { version: 2 },
+        params: { version: 1 },
         workgroupSize: WORKGROUP_SIZE,
         shaderBody: (b) => {
             commonBindings(b);
@@ -168,23 +168,10 @@ export function gatherKernel(): KernelDefinition<{ version: number }> {
             b.storage('rev_slots', 'array<u32>', 'read'); // slots (i·M + a) where the atom is the neighbour
             b.storage('forces', 'array<vec4<f32>>', 'read_write');
             return `${DIMS}
-${entry(`    // F is a small difference of two large sums: compensated (Kahan) summation keeps the
-    // rounding of the large terms out of it.
-    var f = vec3<f32>(0.0, 0.0, 0.0);
-    var c = vec3<f32>(0.0, 0.0, 0.0);
+${entry(`    var f = vec3<f32>(0.0, 0.0, 0.0);
     let base = i * dims.max_neighbors;
-    for (var a = 0u; a < counts[i]; a++) {
-        let y = pf[base + a].xyz - c;
-        let t = f + y;
-        c = (t - f) - y;
-        f = t;
-    }
-    for (var e = rev_offsets[i]; e < rev_offsets[i + 1u]; e++) {
-        let y = -pf[rev_slots[e]].xyz - c;
-        let t = f + y;
-        c = (t - f) - y;
-        f = t;
-    }
+    for (var a = 0u; a < counts[i]; a++) { f += pf[base + a].xyz; }
+    for (var e = rev_offsets[i]; e < rev_offsets[i + 1u]; e++) { f -= pf[rev_slots[e]].xyz; }
     forces[i] = vec4<f32>(f, 0.0);`)}`;
         },
     };
