@@ -2,10 +2,12 @@
 // (set NNP_DEBUG=1 to see one).
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { SpecFileError } from '../../../language/src/load-specs.js';
+import { WeightsFileError } from '../../../runtime/src/model/weights-file.js';
 import { CliError, ExitCode } from './cli-error.js';
 import { checkCommand } from './commands/check.js';
 import { compileCommand } from './commands/compile.js';
 import { runCommand, trainCommand } from './commands/unavailable.js';
+import { ENERGY_UNITS, LENGTH_UNITS, unitFactor } from './units-option.js';
 
 const VERSION = '0.1.0';
 
@@ -47,6 +49,59 @@ const COMMANDS: Readonly<Record<string, Command>> = {
             const dir = values['output'];
             if (typeof dir !== 'string') throw new CliError('nnp compile: missing -o <dir>', ExitCode.Usage);
             return compileCommand(files[0]!, dir, io.out, io.err);
+        },
+    },
+    eval: {
+        usage: 'nnp eval <spec.nnp> <structures> [--backend webgpu|reference] [--json] [--model name] [--length-unit A|bohr] [--energy-unit eV|Ha]',
+        summary: 'energy, forces and stress of structures',
+        help: 'Evaluates the (first or named) model of the spec on every structure of an extended XYZ (.xyz, .extxyz)\n'
+            + 'or n2p2 input.data (.data) file: total energy (eV), forces (eV/A), stress (eV/A^3, ASE sign: (1/V) dE/de)\n'
+            + 'and atomic energies (network outputs, eV). The unit flags say how to read n2p2 files, which carry\n'
+            + 'no units (default A and eV). --backend reference uses the float64 evaluator instead of WebGPU.\n'
+            + '--json prints {"units": {...}, "structures": [{"energy", "forces", "stress", "atomicEnergies"}, ...]}.',
+        options: {
+            backend: { type: 'string' }, json: { type: 'boolean' }, model: { type: 'string' },
+            'length-unit': { type: 'string' }, 'energy-unit': { type: 'string' },
+        },
+        run: async (args, v, io) => {
+            if (args.length !== 2) throw new CliError('nnp eval: give a spec and a structure file (usage: nnp eval <spec.nnp> <structures>)', ExitCode.Usage);
+            const backend = (v['backend'] as string | undefined) ?? 'webgpu';
+            if (backend !== 'webgpu' && backend !== 'reference') throw new CliError(`nnp eval: --backend must be webgpu or reference, got '${backend}'`, ExitCode.Usage);
+            const length = unitFactor('nnp eval', 'length-unit', v['length-unit'], LENGTH_UNITS, 'A').factor;
+            const energy = unitFactor('nnp eval', 'energy-unit', v['energy-unit'], ENERGY_UNITS, 'eV').factor;
+            const { evalCommand } = await import('./commands/eval.js');
+            return evalCommand({ spec: args[0]!, structures: args[1]!, backend, json: v['json'] === true, model: v['model'] as string | undefined, units: { length, energy } }, io.out, io.err);
+        },
+    },
+    import: {
+        usage: 'nnp import n2p2 <dir> -o <spec.nnp> [--length-unit bohr|A] [--energy-unit Ha|eV]',
+        summary: 'an n2p2 potential as a spec and a weights file',
+        help: 'Reads input.nn, scaling.data and weights.ZZZ.data from <dir> and writes a readable spec and its\n'
+            + 'weights file (<spec>.weights.json) next to it. n2p2 files carry no units: the flags say which the\n'
+            + 'potential was fitted in (default A and eV); the spec is written in those units.',
+        options: { output: { type: 'string', short: 'o' }, 'length-unit': { type: 'string' }, 'energy-unit': { type: 'string' } },
+        run: async (args, v, io) => {
+            if (args[0] !== 'n2p2' || args.length !== 2) throw new CliError('nnp import: usage: nnp import n2p2 <dir> -o <spec.nnp>', ExitCode.Usage);
+            if (typeof v['output'] !== 'string') throw new CliError('nnp import: missing -o <spec.nnp>', ExitCode.Usage);
+            const length = unitFactor('nnp import', 'length-unit', v['length-unit'], LENGTH_UNITS, 'A');
+            const energy = unitFactor('nnp import', 'energy-unit', v['energy-unit'], ENERGY_UNITS, 'eV');
+            const { importN2p2 } = await import('./commands/n2p2.js');
+            return importN2p2(args[1]!, v['output'], { length, energy }, io.out, io.err);
+        },
+    },
+    export: {
+        usage: 'nnp export n2p2 <spec.nnp> -o <dir> [--model name] [--length-unit bohr|A] [--energy-unit Ha|eV]',
+        summary: 'a model as n2p2 files (for LAMMPS pair_style hdnnp)',
+        help: 'Writes input.nn, scaling.data and weights.ZZZ.data for the (first or named) model of the spec, in the\n'
+            + 'chosen units (default A and eV). LAMMPS reads them with pair_style hdnnp.',
+        options: { output: { type: 'string', short: 'o' }, model: { type: 'string' }, 'length-unit': { type: 'string' }, 'energy-unit': { type: 'string' } },
+        run: async (args, v, io) => {
+            if (args[0] !== 'n2p2' || args.length !== 2) throw new CliError('nnp export: usage: nnp export n2p2 <spec.nnp> -o <dir>', ExitCode.Usage);
+            if (typeof v['output'] !== 'string') throw new CliError('nnp export: missing -o <dir>', ExitCode.Usage);
+            const length = unitFactor('nnp export', 'length-unit', v['length-unit'], LENGTH_UNITS, 'A');
+            const energy = unitFactor('nnp export', 'energy-unit', v['energy-unit'], ENERGY_UNITS, 'eV');
+            const { exportN2p2 } = await import('./commands/n2p2.js');
+            return exportN2p2(args[1]!, v['output'], { length, energy }, v['model'] as string | undefined, io.out, io.err);
         },
     },
     train: {
@@ -145,8 +200,9 @@ export async function main(argv: readonly string[], io: Io = { out: (l) => conso
             io.err(e.message);
             return e.exitCode;
         }
-        if (e instanceof SpecFileError) {
-            io.err(`nnp: ${e.message}`);
+        const name = (e as Error).name;
+        if (e instanceof SpecFileError || e instanceof WeightsFileError || name === 'DataFileError' || name === 'NonFiniteValueError' || name === 'N2p2FormatError') {
+            io.err(`nnp: ${(e as Error).message}`);
             return ExitCode.InputErrors;
         }
         if ((e as Error).name === 'GpuUnavailableError') {
