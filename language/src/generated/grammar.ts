@@ -1523,17 +1523,18 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "value": "{"
           },
           {
+            "$type": "Assignment",
+            "feature": "linear",
+            "operator": "?=",
+            "terminal": {
+              "$type": "Keyword",
+              "value": "linear"
+            },
+            "cardinality": "?"
+          },
+          {
             "$type": "Alternatives",
             "elements": [
-              {
-                "$type": "Assignment",
-                "feature": "linear",
-                "operator": "?=",
-                "terminal": {
-                  "$type": "Keyword",
-                  "value": "linear"
-                }
-              },
               {
                 "$type": "Group",
                 "elements": [

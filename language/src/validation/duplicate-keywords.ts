@@ -6,7 +6,7 @@ import { IssueCodes } from './issue-codes.js';
 /** Setting keywords per AST type that may occur at most once in one statement. */
 const SINGLE_KEYWORDS: Readonly<Record<string, readonly string[]>> = {
     ElementDecl: ['mass', 'energy'],
-    NetworkSpec: ['linear', 'hidden', 'activation', 'output', 'normalize_nodes'],
+    NetworkSpec: ['hidden', 'activation', 'output', 'normalize_nodes'],
     NormalizationSpec: ['mean_energy', 'conv_energy', 'conv_length'],
     Split: ['train', 'validation', 'test'],
     Loss: ['energy', 'forces'],

@@ -231,8 +231,11 @@ function angularTerm(f: SymmetryFunctionIR, k: number, tables: NeighborTables, t
         const high = lit(f.high!);
         const guards = [`r1 > ${low}`, `r1 < ${high}`, `r2 > ${low}`, `r2 < ${high}`, 'cos_t > -1.0', 'cos_t < 1.0'];
         if (narrow) guards.push(`r3 * r3 > ${lit(Math.max(f.low!, 0) ** 2)}`, `r3 * r3 < ${lit(f.high! ** 2)}`);
+        // θ from atan2(|d1 × d2|, d1 · d2): acos loses half the float32 digits near 0° and 180°;
+        // exactly collinear triples (sin θ = 0) lie on the excluded edge cos θ = ±1
+        guards.push(`cr_${k} > 0.0`);
         const lets = [
-            `let th_${k} = acos(cos_t);`,
+            `let th_${k} = atan2(cr_${k}, dot(d1.xyz, d2.xyz));`,
             `let ca_${k} = ${ca}(th_${k}) * select(0.0, 1.0, th_${k} >= ${lit(f.angleLow!)} && th_${k} <= ${lit(f.angleHigh!)});`,
             `let c1_${k} = ${c}(r1);`,
             `let c2_${k} = ${c}(r2);`,
@@ -240,15 +243,15 @@ function angularTerm(f: SymmetryFunctionIR, k: number, tables: NeighborTables, t
         ];
         const rad = `c1_${k}.x * c2_${k}.x * c3_${k}.x`;
         return {
-            pre: [],
+            pre: [`let cr_${k} = length(cross(d1.xyz, d2.xyz));`],
             guard: guards.join(' && '),
             lets,
             value: `${rad} * ca_${k}.x`,
             d1: `c1_${k}.y * c2_${k}.x * c3_${k}.x * ca_${k}.x`,
             d2: `c1_${k}.x * c2_${k}.y * c3_${k}.x * ca_${k}.x`,
             d3: `c1_${k}.x * c2_${k}.x * c3_${k}.y * ca_${k}.x`,
-            // dθ/dcos θ = −1/sin θ
-            dc: `${rad} * ca_${k}.y * (-1.0 / sqrt(1.0 - cos_t * cos_t))`,
+            // dθ/dcos θ = −1/sin θ, sin θ = |d1 × d2| / (r1 r2)
+            dc: `${rad} * ca_${k}.y * (-r1 * r2 / cr_${k})`,
         };
     }
     const fc = tables.cutoffOf(f);
