@@ -4,21 +4,11 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseN2p2Data } from '../../runtime/src/io/n2p2-data.js';
-import { buildReferenceNeighbors, det3 } from '../../runtime/src/neighbors/reference-neighbors.js';
+import { det3 } from '../../runtime/src/math/mat3.js';
+import { buildReferenceNeighbors } from '../../runtime/src/neighbors/reference-neighbors.js';
 import type { Structure } from '../../runtime/src/structure.js';
 import { sharedData } from '../helpers/shared-data.js';
-
-/** Deterministic pseudo-random numbers in [0, 1) (mulberry32). */
-function rng(seed: number): () => number {
-    let a = seed >>> 0;
-    return () => {
-        a = (a + 0x6d2b79f5) >>> 0;
-        let t = a;
-        t = Math.imul(t ^ (t >>> 15), t | 1);
-        t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-        return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-}
+import { rng } from '../helpers/random-model.js';
 
 type Pbc = [boolean, boolean, boolean];
 

@@ -20,19 +20,9 @@ import { activate, ACTIVATIONS, prepareNetwork, runNetwork, type Activation } fr
 import { scalerFor } from '../../runtime/src/reference/scaling.js';
 import type { Structure } from '../../runtime/src/structure.js';
 import type { CutoffKind } from '../../language/src/generated/ast.js';
+import { rng } from '../helpers/random-model.js';
 
 // ---------------------------------------------------------------- helpers
-
-function rng(seed: number): () => number {
-    let a = seed >>> 0;
-    return () => {
-        a = (a + 0x6d2b79f5) >>> 0;
-        let t = a;
-        t = Math.imul(t ^ (t >>> 15), t | 1);
-        t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-        return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-}
 
 const ELEMENTS = ['H', 'C', 'O'] as const;
 const CUTOFF_KINDS: readonly CutoffKind[] = ['hard', 'cosine', 'tanhu', 'tanh', 'exp', 'poly1', 'poly2', 'poly3', 'poly4'];

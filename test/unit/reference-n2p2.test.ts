@@ -10,6 +10,7 @@ import { n2p2Files } from '../../runtime/src/io/n2p2-potential-writer.js';
 import { evaluatePrepared, evaluateReference, prepareModel } from '../../runtime/src/reference/evaluate.js';
 import type { Structure } from '../../runtime/src/structure.js';
 import { sharedData } from '../helpers/shared-data.js';
+import { rng } from '../helpers/random-model.js';
 
 const BOHR = 0.529177210903; // Å
 const HARTREE = 27.211386245988; // eV
@@ -395,18 +396,6 @@ describe('readN2p2Potential / parseN2p2Potential', () => {
 // SYNTH-BEGIN (generator of the synthetic n2p2 potentials; kept free of vitest so that the same
 // code produced the files that n2p2 2.3.0's libnnp evaluated for SYNTH_EXPECTED below)
 
-/** Deterministic pseudo-random numbers in [0, 1) (mulberry32). */
-function synthRng(seed: number): () => number {
-    let a = seed >>> 0;
-    return () => {
-        a = (a + 0x6d2b79f5) >>> 0;
-        let t = a;
-        t = Math.imul(t ^ (t >>> 15), t | 1);
-        t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-        return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-}
-
 interface SynthVariant {
     readonly cutoff: string; // cutoff_type line arguments
     readonly scaling: readonly string[]; // scaling keyword lines
@@ -481,7 +470,7 @@ function synthSettings(k: number, scalingLines?: readonly string[]): { inputNn: 
         'atom_energy O -3.25',
         ...fs,
     ];
-    const r = synthRng(100 + k);
+    const r = rng(100 + k);
     const weights = new Map<number, string>();
     for (const el of SYNTH_ELEMENTS) {
         const n = fs.filter((l) => l.split(' ')[1] === el).length;
@@ -521,7 +510,7 @@ function synthScaling(g: ReadonlyArray<ReadonlyArray<readonly number[]>>): strin
 
 /** input.data text of the test structures (periodic triclinic cell; molecule), in file units. */
 function synthStructure(periodic: boolean, bohr: boolean): string {
-    const r = synthRng(periodic ? 7 : 8);
+    const r = rng(periodic ? 7 : 8);
     const cell = [5.0, 0, 0, 1.0, 4.8, 0, -0.6, 0.7, 5.2];
     const pos: number[][] = [];
     const n = periodic ? 9 : 7;

@@ -5,6 +5,7 @@ import {
     descriptorKernel, forceKernel, gatherKernel, networkKernel, slotCapacity, type NetworkConstants,
 } from '../../../compiler/src/kernel/hdnnp/hdnnp-kernels.js';
 import { planDescriptors } from '../../../compiler/src/kernel/hdnnp/descriptor-plan.js';
+import { det3 } from '../math/mat3.js';
 import type { ModelParameters } from '../model/parameters.js';
 import { packSlots, type CsrNeighbors, type SlotList } from '../neighbors/slot-list.js';
 import type { Structure } from '../structure.js';
@@ -322,8 +323,4 @@ export class GpuEvaluator {
 /** Capacity growth: 25 % headroom so that small changes in size do not reallocate. */
 function grow(n: number): number {
     return Math.ceil(n * 1.25) + 16;
-}
-
-function det3(m: Float64Array): number {
-    return m[0]! * (m[4]! * m[8]! - m[5]! * m[7]!) - m[1]! * (m[3]! * m[8]! - m[5]! * m[6]!) + m[2]! * (m[3]! * m[7]! - m[4]! * m[6]!);
 }

@@ -18,6 +18,8 @@
 // n (lexicographically).
 import type { Structure } from '../structure.js';
 import type { CsrNeighbors } from './slot-list.js';
+import { det3, invert3 } from '../math/mat3.js';
+
 
 export interface ReferenceNeighbors extends CsrNeighbors {
     /** (pairs, 3) integer image n of each neighbour: d = r_j − r_i + n·cell. */
@@ -226,25 +228,4 @@ function latticeFrame(s: Structure): LatticeFrame {
         periodic: [false, false, false],
         spacing: [box[0]!, box[4]!, box[8]!],
     };
-}
-
-/** Determinant of a row-major 3×3 matrix. */
-export function det3(m: ArrayLike<number>): number {
-    return m[0]! * (m[4]! * m[8]! - m[5]! * m[7]!) - m[1]! * (m[3]! * m[8]! - m[5]! * m[6]!) + m[2]! * (m[3]! * m[7]! - m[4]! * m[6]!);
-}
-
-/** Inverse of a row-major 3×3 matrix. */
-export function invert3(m: ArrayLike<number>): Float64Array {
-    const d = det3(m);
-    return new Float64Array([
-        (m[4]! * m[8]! - m[5]! * m[7]!) / d,
-        (m[2]! * m[7]! - m[1]! * m[8]!) / d,
-        (m[1]! * m[5]! - m[2]! * m[4]!) / d,
-        (m[5]! * m[6]! - m[3]! * m[8]!) / d,
-        (m[0]! * m[8]! - m[2]! * m[6]!) / d,
-        (m[2]! * m[3]! - m[0]! * m[5]!) / d,
-        (m[3]! * m[7]! - m[4]! * m[6]!) / d,
-        (m[1]! * m[6]! - m[0]! * m[7]!) / d,
-        (m[0]! * m[4]! - m[1]! * m[3]!) / d,
-    ]);
 }

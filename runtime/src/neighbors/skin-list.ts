@@ -4,7 +4,8 @@
 // positions and the stored periodic image of each pair; pairs beyond r_c contribute exactly zero
 // to every symmetry function, so they can stay in the list.
 import type { Structure } from '../structure.js';
-import { buildNeighborList, invert3 } from './cell-list.js';
+import { invert3 } from '../math/mat3.js';
+import { buildNeighborList } from './cell-list.js';
 import type { CsrNeighbors } from './slot-list.js';
 
 export class SkinNeighborList {

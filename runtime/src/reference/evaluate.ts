@@ -25,7 +25,8 @@
 // fully periodic structures only; the virial always (without images it equals −Σ_k F_k ⊗ r_k).
 import type { ModelIR } from '../../../compiler/src/ir/model-ir.js';
 import type { ModelParameters } from '../model/parameters.js';
-import { buildReferenceNeighbors, det3, type ReferenceNeighbors } from '../neighbors/reference-neighbors.js';
+import { det3 } from '../math/mat3.js';
+import { buildReferenceNeighbors, type ReferenceNeighbors } from '../neighbors/reference-neighbors.js';
 import type { Structure } from '../structure.js';
 import { AtomEnvironment } from './environment.js';
 import { prepareNetwork, runNetwork, type PreparedNetwork } from './network.js';
