@@ -161,15 +161,18 @@ export class GpuEvaluator {
             if (sp === undefined) throw new Error(`element ${sym} (atom ${i}) is not in model '${this.model.name}' (elements: ${[...this.speciesOf.keys()].join(', ')})`);
             return sp;
         });
-        // Atoms of one species are evaluated side by side, so that SIMD lanes run the same code.
-        const order = species.map((_, i) => i).sort((a, b) => species[a]! - species[b]! || a - b);
+        // Atoms of one species, and of similar neighbour counts, are evaluated side by side, so that
+        // SIMD lanes run the same code for similar numbers of loop iterations.
+        const list = this.neighbors(s, this.model.maxCutoff);
+        const count = (i: number) => list.offsets[i + 1]! - list.offsets[i]!;
+        const order = species.map((_, i) => i).sort((a, b) => species[a]! - species[b]! || count(a) - count(b) || a - b);
         const sorted: Structure = {
             ...s,
             symbols: order.map((i) => s.symbols[i]!),
             positions: Float64Array.from(order.flatMap((i) => [s.positions[3 * i]!, s.positions[3 * i + 1]!, s.positions[3 * i + 2]!])),
         };
         const sortedSpecies = Uint32Array.from(order, (i) => species[i]!);
-        const slots = packSlots(this.neighbors(sorted, this.model.maxCutoff), sortedSpecies, this.model.elements.length);
+        const slots = packSlots(permuteNeighbors(list, order), sortedSpecies, this.model.elements.length);
         const raw = await this.run(slots, sortedSpecies);
         const descriptors = options.descriptors ? await this.readDescriptors(order, sortedSpecies) : undefined;
         const r = this.assemble(sorted, raw);
@@ -318,6 +321,25 @@ export class GpuEvaluator {
         this.destroyBuffers();
         this.weights.destroy();
     }
+}
+
+/** The same neighbour list with atoms renumbered: new atom k is old atom order[k]. */
+function permuteNeighbors(list: CsrNeighbors, order: readonly number[]): CsrNeighbors {
+    const rank = new Uint32Array(order.length);
+    order.forEach((old, k) => { rank[old] = k; });
+    const offsets = new Uint32Array(order.length + 1);
+    order.forEach((old, k) => { offsets[k + 1] = offsets[k]! + list.offsets[old + 1]! - list.offsets[old]!; });
+    const neighbors = new Uint32Array(list.neighbors.length);
+    const displacements = new Float64Array(list.displacements.length);
+    order.forEach((old, k) => {
+        const from = list.offsets[old]!;
+        const to = offsets[k]!;
+        for (let e = 0; e < list.offsets[old + 1]! - from; e++) {
+            neighbors[to + e] = rank[list.neighbors[from + e]!]!;
+            displacements.set(list.displacements.subarray(3 * (from + e), 3 * (from + e) + 3), 3 * (to + e));
+        }
+    });
+    return { offsets, neighbors, displacements };
 }
 
 /** Capacity growth: 25 % headroom so that small changes in size do not reallocate. */
