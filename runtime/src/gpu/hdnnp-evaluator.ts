@@ -34,14 +34,26 @@ export interface EvaluateOptions {
 
 export type NeighborSource = (s: Structure, cutoff: number) => CsrNeighbors;
 
-/** Scaling G̃ = (G − c) a + d (n2p2 SymFnc::scale), weight layout and energy scale of a model. */
+/**
+ * The flat parameter buffer of a model (network weights, then per element the scaling vectors
+ * a, c, d of G̃ = (G − c) a + d, n2p2's SymFnc::scale) and its layout for the Network kernel.
+ */
 export function networkConstants(model: ModelIR, params: ModelParameters): { consts: NetworkConstants; weights: Float32Array } {
     const { mode, min: smin, max: smax } = model.scaling;
-    const scaleA: number[][] = [];
-    const scaleCenter: number[][] = [];
-    const scaleOffset: number[][] = [];
     const layerOffsets: number[][] = [];
     const flat: number[] = [];
+    for (const net of model.networks) {
+        const np = params.networks.find((x) => x.element === net.element);
+        if (!np) throw new Error(`no weights for the ${net.element} network of model '${model.name}'`);
+        const offsets: number[] = [];
+        for (const layer of np.layers) {
+            offsets.push(flat.length);
+            for (const w of layer.weights) flat.push(w);
+            for (const x of layer.biases) flat.push(x);
+        }
+        layerOffsets.push(offsets);
+    }
+    const scalingOffsets: number[] = [];
     for (const net of model.networks) {
         const st = params.scaling.find((x) => x.element === net.element);
         const a: number[] = [];
@@ -62,21 +74,11 @@ export function networkConstants(model: ModelIR, params: ModelParameters): { con
             c.push(cc!);
             d.push(dd!);
         }
-        scaleA.push(a);
-        scaleCenter.push(c);
-        scaleOffset.push(d);
-        const np = params.networks.find((x) => x.element === net.element);
-        if (!np) throw new Error(`no weights for the ${net.element} network of model '${model.name}'`);
-        const offsets: number[] = [];
-        for (const layer of np.layers) {
-            offsets.push(flat.length);
-            for (const w of layer.weights) flat.push(w);
-            for (const x of layer.biases) flat.push(x);
-        }
-        layerOffsets.push(offsets);
+        scalingOffsets.push(flat.length);
+        flat.push(...a, ...c, ...d);
     }
     return {
-        consts: { scaleA, scaleCenter, scaleOffset, layerOffsets, energyScale: energyScale(model, params) },
+        consts: { layerOffsets, scalingOffsets, energyScale: energyScale(model, params) },
         weights: Float32Array.from(flat.length ? flat : [0]),
     };
 }

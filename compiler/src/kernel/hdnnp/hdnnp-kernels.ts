@@ -16,21 +16,25 @@ import { ACTIVATION_FUNCTIONS, activationExpression, CORE_FUNCTIONS } from './wg
 export const WORKGROUP_SIZE = 64;
 
 /**
- * Per-element scaling G̃ = (G − c) a + d and the weight layout of the networks. Subtracting the
- * centre c first keeps float32 from rounding a large a·G before it nearly cancels against a·c.
+ * Where each element's parameters sit in the flat parameter buffer: per layer [W (out×in), b (out)],
+ * and the scaling G̃ = (G − c) a + d as three vectors [a, c, d]. Subtracting the centre c first keeps
+ * float32 from rounding a large a·G before it nearly cancels against a·c. The values live in a
+ * storage buffer, not in WGSL constants: constant arrays indexed in a loop made the driver's
+ * compiler take ~30 s for the water network (measured).
  */
 export interface NetworkConstants {
-    /** Per element (model order), per function. */
-    readonly scaleA: readonly (readonly number[])[];
-    readonly scaleCenter: readonly (readonly number[])[];
-    readonly scaleOffset: readonly (readonly number[])[];
-    /** Offset of each element's layers in the flat weight buffer: [W (out×in), b (out)] per layer. */
+    /** Per element (model order): offset of each layer's W. */
     readonly layerOffsets: readonly (readonly number[])[];
+    /** Per element: offset of its scaling vectors a, c, d (each `inputs` long, consecutive). */
+    readonly scalingOffsets: readonly number[];
     /** dE_phys/dE_NN: 1/conv_energy with normalisation, else 1 (eV per network unit). */
     readonly energyScale: number;
 }
 
-const DIMS = 'struct Dims { n_atoms: u32, max_neighbors: u32 }';
+// `opaque_zero` is always 0 at run time; loop bounds written as `n + dims.opaque_zero` are not
+// compile-time constants, so the driver's compiler does not unroll the network's layer loops
+// (unrolled, the water network took ~35 s to compile on lavapipe; measured).
+const DIMS = 'struct Dims { n_atoms: u32, max_neighbors: u32, opaque_zero: u32, pad: u32 }';
 
 function commonBindings(b: BindingRegistry): void {
     b.uniform('dims', 'Dims');
@@ -203,14 +207,12 @@ export function networkKernel(model: ModelIR, consts: NetworkConstants, plan = p
 function networkFunction(net: NetworkIR, s: number, stride: number, consts: NetworkConstants): string {
     const sizes = [net.inputs, ...net.layers.map((l) => l.size)];
     const offsets = consts.layerOffsets[s]!;
-    const arr = (xs: readonly number[]) => `array<f32, ${Math.max(1, xs.length)}>(${xs.length ? xs.map(lit).join(', ') : '0.0'})`;
+    const so = consts.scalingOffsets[s]!;
+    const n0 = net.inputs;
     const lines: string[] = [];
-    lines.push(`const scale_a_${s} = ${arr(consts.scaleA[s]!)};`);
-    lines.push(`const scale_c_${s} = ${arr(consts.scaleCenter[s]!)};`);
-    lines.push(`const scale_d_${s} = ${arr(consts.scaleOffset[s]!)};`);
     lines.push(`fn network_${s}(i: u32) {`);
     lines.push(`    var y0: array<f32, ${Math.max(1, net.inputs)}>;`);
-    lines.push(`    for (var j = 0u; j < ${net.inputs}u; j++) { y0[j] = (g[i * ${stride}u + j] - scale_c_${s}[j]) * scale_a_${s}[j] + scale_d_${s}[j]; }`);
+    lines.push(`    for (var j = 0u; j < ${n0}u + dims.opaque_zero; j++) { y0[j] = (g[i * ${stride}u + j] - weights[${so + n0}u + j]) * weights[${so}u + j] + weights[${so + 2 * n0}u + j]; }`);
     net.layers.forEach((layer, l) => {
         const n = layer.size;
         const nin = sizes[l]!;
@@ -218,10 +220,10 @@ function networkFunction(net: NetworkIR, s: number, stride: number, consts: Netw
         const norm = net.normalizeNodes ? ` * ${lit(1 / nin)}` : '';
         lines.push(`    var y${l + 1}: array<f32, ${n}>;`);
         lines.push(`    var dy${l + 1}: array<f32, ${n}>;`);
-        lines.push(`    for (var k = 0u; k < ${n}u; k++) {
+        lines.push(`    for (var k = 0u; k < ${n}u + dims.opaque_zero; k++) {
         var x = weights[${w + n * nin}u + k];
         let row = ${w}u + k * ${nin}u;
-        for (var j = 0u; j < ${nin}u; j++) { x += weights[row + j] * y${l}[j]; }
+        for (var j = 0u; j < ${nin}u + dims.opaque_zero; j++) { x += weights[row + j] * y${l}[j]; }
         let fx = ${activationExpression(layer.activation, `(x${norm})`)};
         y${l + 1}[k] = fx.x;
         dy${l + 1}[k] = fx.y;
@@ -231,7 +233,7 @@ function networkFunction(net: NetworkIR, s: number, stride: number, consts: Netw
     lines.push(`    energy[i] = y${L}[0];`);
     // backward: delta^L = f'(x^L)
     lines.push(`    var delta${L}: array<f32, ${sizes[L]}>;`);
-    lines.push(`    for (var k = 0u; k < ${sizes[L]}u; k++) { delta${L}[k] = dy${L}[k]; }`);
+    lines.push(`    for (var k = 0u; k < ${sizes[L]}u + dims.opaque_zero; k++) { delta${L}[k] = dy${L}[k]; }`);
     for (let l = L; l >= 1; l--) {
         const n = sizes[l]!;
         const nin = sizes[l - 1]!;
@@ -240,13 +242,13 @@ function networkFunction(net: NetworkIR, s: number, stride: number, consts: Netw
         const target = l - 1;
         const deriv = target >= 1 ? ` * dy${target}[j]` : '';
         lines.push(`    var delta${target}: array<f32, ${Math.max(1, nin)}>;`);
-        lines.push(`    for (var j = 0u; j < ${nin}u; j++) {
+        lines.push(`    for (var j = 0u; j < ${nin}u + dims.opaque_zero; j++) {
         var t = 0.0;
-        for (var k = 0u; k < ${n}u; k++) { t += weights[${w}u + k * ${nin}u + j] * delta${l}[k]; }
+        for (var k = 0u; k < ${n}u + dims.opaque_zero; k++) { t += weights[${w}u + k * ${nin}u + j] * delta${l}[k]; }
         delta${target}[j] = t${norm}${deriv};
     }`);
     }
-    lines.push(`    for (var j = 0u; j < ${net.inputs}u; j++) { dedg[i * ${stride}u + j] = ${lit(consts.energyScale)} * scale_a_${s}[j] * delta0[j]; }`);
+    lines.push(`    for (var j = 0u; j < ${n0}u + dims.opaque_zero; j++) { dedg[i * ${stride}u + j] = ${lit(consts.energyScale)} * weights[${so}u + j] * delta0[j]; }`);
     lines.push('}');
     return lines.join('\n');
 }
