@@ -6,6 +6,7 @@ import {
 } from 'langium/lsp';
 import { NnpGeneratedModule, NnpGeneratedSharedModule } from './generated/module.js';
 import { NnpDocumentValidator } from './nnp-document-validator.js';
+import { NnpHoverProvider } from './lsp/nnp-hover.js';
 import { createNnpParser } from './nnp-parser.js';
 import { NnpScopeComputation } from './nnp-scope-computation.js';
 import { NnpScopeProvider } from './nnp-scope.js';
@@ -22,6 +23,9 @@ export const NnpModule: Module<NnpServices, PartialLangiumServices & NnpAddedSer
     references: {
         ScopeComputation: (services) => new NnpScopeComputation(services),
         ScopeProvider: (services) => new NnpScopeProvider(services),
+    },
+    lsp: {
+        HoverProvider: () => new NnpHoverProvider(),
     },
     validation: {
         DocumentValidator: (services) => new NnpDocumentValidator(services),
