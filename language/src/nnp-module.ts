@@ -6,6 +6,7 @@ import {
 } from 'langium/lsp';
 import { NnpGeneratedModule, NnpGeneratedSharedModule } from './generated/module.js';
 import { NnpDocumentValidator } from './nnp-document-validator.js';
+import { NnpCodeActionProvider } from './lsp/nnp-code-actions.js';
 import { NnpHoverProvider } from './lsp/nnp-hover.js';
 import { createNnpParser } from './nnp-parser.js';
 import { NnpScopeComputation } from './nnp-scope-computation.js';
@@ -26,6 +27,7 @@ export const NnpModule: Module<NnpServices, PartialLangiumServices & NnpAddedSer
     },
     lsp: {
         HoverProvider: () => new NnpHoverProvider(),
+        CodeActionProvider: () => new NnpCodeActionProvider(),
     },
     validation: {
         DocumentValidator: (services) => new NnpDocumentValidator(services),

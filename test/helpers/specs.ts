@@ -19,8 +19,8 @@ export async function checkText(text: string, path = `/virtual/spec-${counter++}
     return doc;
 }
 
-export { diagnosticCode as codeOf } from '../../compiler/src/cli/format-diagnostics.js';
-import { diagnosticCode as codeOf } from '../../compiler/src/cli/format-diagnostics.js';
+export { diagnosticCode as codeOf } from '../../language/src/diagnostic-code.js';
+import { diagnosticCode as codeOf } from '../../language/src/diagnostic-code.js';
 
 /** `line:col severity code message`, 1-based like the CLI. */
 export function describe(d: Diagnostic): [string, string, string | undefined, string] {

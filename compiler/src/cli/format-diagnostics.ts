@@ -2,13 +2,11 @@
 import { relative } from 'node:path';
 import type { LangiumDocument } from 'langium';
 import type { Diagnostic } from 'vscode-languageserver-types';
+import { diagnosticCode } from '../../../language/src/diagnostic-code.js';
 
 const SEVERITY = ['', 'error', 'warning', 'info', 'hint'] as const;
 
-export function diagnosticCode(d: Diagnostic): string | undefined {
-    const data = d.data as { code?: string } | undefined;
-    return data?.code ?? (typeof d.code === 'string' ? d.code : undefined);
-}
+export { diagnosticCode };
 
 export function formatDiagnostic(displayPath: string, d: Diagnostic): string {
     const code = diagnosticCode(d);

@@ -78,7 +78,7 @@ export function checkUnits(node: Quantity | Values, accept: ValidationAcceptor):
         case 'unknown': {
             const hint = suggestUnits(check.symbol);
             const did = hint.length > 0 ? ` Did you mean ${hint.map((h) => `'${h}'`).join(' or ')}?` : '';
-            accept('error', `Unknown unit '${check.symbol}'.${did}`, { node, property: 'unit', code: IssueCodes.UnknownUnit, data: { suggestions: hint } });
+            accept('error', `Unknown unit '${check.symbol}'.${did}`, { node, property: 'unit', code: IssueCodes.UnknownUnit, data: { suggestions: hint, symbol: check.symbol } });
             return;
         }
         case 'wrong':
