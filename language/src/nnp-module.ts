@@ -7,6 +7,7 @@ import {
 import { NnpGeneratedModule, NnpGeneratedSharedModule } from './generated/module.js';
 import { NnpDocumentValidator } from './nnp-document-validator.js';
 import { NnpCodeActionProvider } from './lsp/nnp-code-actions.js';
+import { NnpCompletionProvider } from './lsp/nnp-completion.js';
 import { NnpHoverProvider } from './lsp/nnp-hover.js';
 import { createNnpParser } from './nnp-parser.js';
 import { NnpScopeComputation } from './nnp-scope-computation.js';
@@ -28,6 +29,7 @@ export const NnpModule: Module<NnpServices, PartialLangiumServices & NnpAddedSer
     lsp: {
         HoverProvider: () => new NnpHoverProvider(),
         CodeActionProvider: () => new NnpCodeActionProvider(),
+        CompletionProvider: (services) => new NnpCompletionProvider(services),
     },
     validation: {
         DocumentValidator: (services) => new NnpDocumentValidator(services),

@@ -1,0 +1,59 @@
+// Completion beyond keywords and names: units valid at the position (by the dimension the number
+// needs), chemical element symbols where an element is declared, and the model's own elements
+// where descriptors name neighbours.
+import { AstUtils, GrammarAST, type AstNode, type MaybePromise } from 'langium';
+import { DefaultCompletionProvider, type CompletionAcceptor, type CompletionContext, type NextFeature } from 'langium/lsp';
+import { CompletionItemKind } from 'vscode-languageserver';
+import { isModel, isQuantity, isValues, type ElementDecl, type Quantity, type Values } from '../generated/ast.js';
+import { ELEMENTS } from '../elements.js';
+import { expectedDimension } from '../quantities.js';
+import { DIMENSIONS, UNITS, sameDimension } from '../units.js';
+
+export class NnpCompletionProvider extends DefaultCompletionProvider {
+    protected override completionFor(context: CompletionContext, next: NextFeature, acceptor: CompletionAcceptor): MaybePromise<void> {
+        const assignment = AstUtils.getContainerOfType(next.feature, GrammarAST.isAssignment);
+        const rule = AstUtils.getContainerOfType(next.feature, GrammarAST.isParserRule)?.name;
+        if (rule === 'UnitFactor' && assignment?.feature === 'name') return this.units(context, acceptor);
+        if (rule === 'ElementSymbol') {
+            // an element symbol: any chemical element where one is declared (or a potential names
+            // its elements), the model's own elements where a descriptor names neighbours
+            const inDescriptors = context.node && AstUtils.getContainerOfType(context.node, (n): n is AstNode => n.$type === 'DescriptorBlock' || n.$type === 'DescriptorSet');
+            return inDescriptors ? this.modelElements(context, acceptor) : this.allElements(context, acceptor);
+        }
+        return super.completionFor(context, next, acceptor);
+    }
+
+    /** Units whose dimension fits the number before the cursor (all units if unknown). */
+    private units(context: CompletionContext, acceptor: CompletionAcceptor): void {
+        const quantity = findQuantity(context.node);
+        const dim = quantity ? expectedDimension(quantity) : undefined;
+        const named = dim ? DIMENSIONS[dim] : undefined;
+        for (const [symbol, unit] of UNITS) {
+            // a compound unit (eV/A) is built from these factors; offer the factors of the right base
+            // dimension first, the rest after
+            const fits = !named || named.examples.some((e) => e === symbol || e.startsWith(`${symbol}/`) || e.startsWith(`/${symbol}`))
+                || sameDimension(unit.dimension, named.dimension);
+            acceptor(context, { label: symbol, kind: CompletionItemKind.Unit, detail: named ? `${named.name}` : undefined, sortText: `${fits ? 0 : 1}${symbol}` });
+        }
+    }
+
+    private allElements(context: CompletionContext, acceptor: CompletionAcceptor): void {
+        for (const e of ELEMENTS) acceptor(context, { label: e.symbol, kind: CompletionItemKind.Constant, detail: `${e.name}, Z = ${e.z}, ${e.mass} amu`, sortText: String(e.z).padStart(3, '0') });
+    }
+
+    private modelElements(context: CompletionContext, acceptor: CompletionAcceptor): void {
+        const model = context.node ? AstUtils.getContainerOfType(context.node, isModel) : undefined;
+        for (const el of model?.members.filter((m): m is ElementDecl => m.$type === 'ElementDecl') ?? []) {
+            acceptor(context, { label: el.name, kind: CompletionItemKind.Constant, detail: `element of model ${model!.name}` });
+        }
+    }
+}
+
+/** The quantity being written at the cursor: the node itself, a container, or its last quantity child. */
+function findQuantity(node: AstNode | undefined): Quantity | Values | undefined {
+    if (!node) return undefined;
+    const up = AstUtils.getContainerOfType(node, (n): n is Quantity | Values => isQuantity(n) || isValues(n));
+    if (up) return up;
+    const children = AstUtils.streamContents(node).filter((n): n is Quantity | Values => isQuantity(n) || isValues(n)).toArray();
+    return children.at(-1);
+}
