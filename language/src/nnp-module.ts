@@ -9,6 +9,8 @@ import { NnpDocumentValidator } from './nnp-document-validator.js';
 import { NnpCodeActionProvider } from './lsp/nnp-code-actions.js';
 import { NnpCompletionProvider } from './lsp/nnp-completion.js';
 import { NnpHoverProvider } from './lsp/nnp-hover.js';
+import { NnpInlayHintProvider } from './lsp/nnp-inlay-hints.js';
+import { NnpSemanticTokenProvider } from './lsp/nnp-semantic-tokens.js';
 import { createNnpParser } from './nnp-parser.js';
 import { NnpScopeComputation } from './nnp-scope-computation.js';
 import { NnpScopeProvider } from './nnp-scope.js';
@@ -30,6 +32,8 @@ export const NnpModule: Module<NnpServices, PartialLangiumServices & NnpAddedSer
         HoverProvider: () => new NnpHoverProvider(),
         CodeActionProvider: () => new NnpCodeActionProvider(),
         CompletionProvider: (services) => new NnpCompletionProvider(services),
+        InlayHintProvider: () => new NnpInlayHintProvider(),
+        SemanticTokenProvider: (services) => new NnpSemanticTokenProvider(services),
     },
     validation: {
         DocumentValidator: (services) => new NnpDocumentValidator(services),
