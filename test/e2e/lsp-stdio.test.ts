@@ -31,7 +31,9 @@ function nextDiagnostics(): Promise<PublishDiagnosticsParams> {
 beforeAll(async () => {
     child = spawn(process.execPath, [join(ROOT, 'bin', 'nnp.js'), 'lsp', '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
     connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
-    connection.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => diagnostics.push(p));
+    connection.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => {
+        diagnostics.push(p);
+    });
     connection.listen();
     const init = await connection.sendRequest('initialize', { processId: process.pid, rootUri: pathToFileURL(ROOT).toString(), capabilities: {}, workspaceFolders: null });
     expect((init as { capabilities: Record<string, unknown> }).capabilities).toHaveProperty('hoverProvider');
