@@ -8,6 +8,7 @@ import { NnpGeneratedModule, NnpGeneratedSharedModule } from './generated/module
 import { NnpDocumentValidator } from './nnp-document-validator.js';
 import { NnpCodeActionProvider } from './lsp/nnp-code-actions.js';
 import { NnpCompletionProvider } from './lsp/nnp-completion.js';
+import { NnpFormatter } from './lsp/nnp-formatter.js';
 import { NnpHoverProvider } from './lsp/nnp-hover.js';
 import { NnpInlayHintProvider } from './lsp/nnp-inlay-hints.js';
 import { NnpSemanticTokenProvider } from './lsp/nnp-semantic-tokens.js';
@@ -30,6 +31,7 @@ export const NnpModule: Module<NnpServices, PartialLangiumServices & NnpAddedSer
     },
     lsp: {
         HoverProvider: () => new NnpHoverProvider(),
+        Formatter: () => new NnpFormatter(),
         CodeActionProvider: () => new NnpCodeActionProvider(),
         CompletionProvider: (services) => new NnpCompletionProvider(services),
         InlayHintProvider: () => new NnpInlayHintProvider(),
