@@ -21,6 +21,9 @@ const EXPECTED: Record<string, Array<[string, 'error' | 'warning', string, strin
     'cutoff-nonpositive.nnp': [
         ['3:17', 'error', 'cutoff-nonpositive', 'A cutoff radius must be positive, got -5.'],
     ],
+    'data-file-invalid.nnp': [
+        ['2:8', 'error', 'data-file-invalid', 'Data file \'data/broken.xyz\' does not parse: data/broken.xyz:4: expected a number for pos y of atom 2, found "abc"'],
+    ],
     'data-format.nnp': [
         ['2:8', 'warning', 'file-missing', 'Data file \'structures.txt\' does not exist (yet); it must exist when the spec runs.'],
         ['2:8', 'error', 'data-format', 'Cannot tell the format of \'structures.txt\' from its name: add \'format extxyz\' or \'format n2p2\'.'],

@@ -58,6 +58,7 @@ export const IssueCodes = {
     // datasets, training, runs
     DatasetEmpty: 'dataset-empty',
     FileMissing: 'file-missing',
+    DataFileInvalid: 'data-file-invalid',
     DataFormat: 'data-format',
     SplitSum: 'split-sum',
     SampleIncomplete: 'sample-incomplete',

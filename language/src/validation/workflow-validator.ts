@@ -7,6 +7,7 @@ import type {
 } from '../generated/ast.js';
 import { elementBySymbol } from '../elements.js';
 import { toInternal } from '../quantities.js';
+import { dataFileError } from './data-file-check.js';
 import { IssueCodes } from './issue-codes.js';
 import { reportDuplicates } from './model-validator.js';
 import { potentialElements } from './potential-validator.js';
@@ -18,10 +19,16 @@ export function resolveSpecPath(node: AstNode, path: string): string | undefined
     return resolve(dirname(uri.fsPath), path);
 }
 
-function checkInputFile(node: AstNode, property: string, path: string, what: string, accept: ValidationAcceptor, index?: number): void {
+function checkInputFile(node: AstNode, property: string, path: string, what: string, accept: ValidationAcceptor, index?: number, parse?: 'extxyz' | 'n2p2' | 'auto'): void {
     const abs = resolveSpecPath(node, path);
     if (abs && !existsSync(abs)) {
         accept('warning', `${what} '${path}' does not exist (yet); it must exist when the spec runs.`, { node, property, index, code: IssueCodes.FileMissing });
+        return;
+    }
+    if (abs && parse && (parse !== 'auto' || inferDataFormat(path))) {
+        const error = dataFileError(abs, parse === 'auto' ? undefined : parse);
+        // the reader names the file by its absolute path; the spec's own spelling is shorter and stable
+        if (error) accept('error', `${what} '${path}' does not parse: ${error.split(abs).join(path)}`, { node, property, index, code: IssueCodes.DataFileInvalid });
     }
 }
 
@@ -38,7 +45,7 @@ export function inferDataFormat(path: string): 'extxyz' | 'n2p2' | undefined {
 }
 
 export function checkDataFile(f: DataFile, accept: ValidationAcceptor): void {
-    checkInputFile(f, 'path', f.path, 'Data file', accept);
+    checkInputFile(f, 'path', f.path, 'Data file', accept, undefined, f.format ?? 'auto');
     if (!f.format && !inferDataFormat(f.path)) {
         accept('error', `Cannot tell the format of '${f.path}' from its name: add 'format extxyz' or 'format n2p2'.`, { node: f, property: 'path', code: IssueCodes.DataFormat });
     }
@@ -76,7 +83,7 @@ export function checkSample(s: Sample, accept: ValidationAcceptor): void {
             if (!(item.temperature.value > 0)) accept('error', 'The sampling temperature must be positive.', { node: item, property: 'temperature', code: IssueCodes.OutOfRange });
             if (!(item.timestep.value > 0)) accept('error', 'The timestep must be positive.', { node: item, property: 'timestep', code: IssueCodes.OutOfRange });
         }
-        if (item.$type === 'FileStructure') checkInputFile(item, 'path', item.path, 'Structure file', accept);
+        if (item.$type === 'FileStructure') checkInputFile(item, 'path', item.path, 'Structure file', accept, undefined, 'auto');
     }
 }
 
@@ -212,13 +219,13 @@ export function checkRun(run: Run, accept: ValidationAcceptor): void {
 function checkRunItem(run: Run, item: RunItem, accept: ValidationAcceptor): void {
     switch (item.$type) {
         case 'FileStructure': case 'NebEnds': case 'UncertaintyOn':
-            checkInputFile(item, 'path', item.path, 'Structure file', accept);
+            checkInputFile(item, 'path', item.path, 'Structure file', accept, undefined, 'auto');
             break;
         case 'StructureList':
-            item.paths.forEach((p, i) => checkInputFile(item, 'paths', p, 'Structure file', accept, i));
+            item.paths.forEach((p, i) => checkInputFile(item, 'paths', p, 'Structure file', accept, i, 'auto'));
             break;
         case 'Select':
-            checkInputFile(item, 'pool', item.pool, 'Pool file', accept);
+            checkInputFile(item, 'pool', item.pool, 'Pool file', accept, undefined, 'auto');
             break;
         case 'Timestep':
             checkTimestep(run, item.value.value > 0 ? toInternal(item.value) : Number.NaN, accept, item);
