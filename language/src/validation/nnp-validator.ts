@@ -20,7 +20,7 @@ export function registerValidationChecks(services: NnpServices): void {
     const checks: ValidationChecks<NnpAstType> = {
         AstNode: [checkIntegers, checkDuplicateKeywords],
         Spec: checkUniqueNames,
-        Import: checkImport,
+        Import: (node, accept) => checkImport(node, accept, services.shared.workspace.LangiumDocuments),
         ElementDecl: checkElementDecl,
         Model: checkModel,
         CutoffSpec: checkCutoff,

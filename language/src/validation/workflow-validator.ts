@@ -1,7 +1,8 @@
 // Checks of datasets, training blocks and simulation protocols, and of the files they read.
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { AstUtils, type AstNode, type ValidationAcceptor } from 'langium';
+import { AstUtils, type AstNode, type LangiumDocuments, type ValidationAcceptor } from 'langium';
+import { resolveImport } from '../nnp-scope.js';
 import type {
     DataFile, Dataset, ElementDecl, Import, Loss, Optimizer, OptimizerKind, OptimizerOptionName, Potential, Run, RunItem, Sample, Split, Training,
 } from '../generated/ast.js';
@@ -32,9 +33,13 @@ function checkInputFile(node: AstNode, property: string, path: string, what: str
     }
 }
 
-export function checkImport(imp: Import, accept: ValidationAcceptor): void {
-    const abs = resolveSpecPath(imp, imp.path);
-    if (abs && !existsSync(abs)) accept('error', `Imported file '${imp.path}' does not exist.`, { node: imp, property: 'path', code: IssueCodes.ImportMissing });
+/** An import must name a file on disk or a document the workspace holds (e.g. unsaved in the editor). */
+export function checkImport(imp: Import, accept: ValidationAcceptor, documents: LangiumDocuments): void {
+    const target = resolveImport(AstUtils.getDocument(imp).uri, imp.path);
+    if (documents.hasDocument(target)) return;
+    if (target.scheme !== 'file' || !existsSync(target.fsPath)) {
+        accept('error', `Imported file '${imp.path}' does not exist.`, { node: imp, property: 'path', code: IssueCodes.ImportMissing });
+    }
 }
 
 /** File format from the extension: .xyz/.extxyz → extended XYZ, .data → n2p2 input.data. */
