@@ -79,6 +79,52 @@ try {
     console.log(`WebGPU unavailable: ${e.message}`);
     failed = true;
 }
+console.log('\n## Language server on a 3 000-line spec (target: completion and hover p95 < 50 ms)');
+try {
+    const { createNnpServices } = await import(new URL('language/src/nnp-module.js', dist).href);
+    const { NodeFileSystem } = await import('langium/node');
+    const { URI } = await import('langium');
+    const lsp = createNnpServices(NodeFileSystem).Nnp;
+    const block = (k) => `model m${k} {
+  element H
+  element O
+  cutoff cosine 6 A
+  descriptors for H, O {
+    radial H eta [0.01 0.1 1] /A^2
+    radial O grid shifted 8 from 1 A to 5 A
+    angular narrow O H eta 0.01 /A^2 lambda [-1 1] zeta [1 4]
+  }
+  network for H, O { hidden 16 16 activation tanh }
+}
+`;
+    let text = '';
+    for (let k = 0; text.split('\n').length < 3000; k++) text += block(k);
+    const uri = URI.file(join(dir, 'big-lsp.nnp'));
+    const doc = lsp.shared.workspace.LangiumDocuments.createDocument(uri, text);
+    const t0 = performance.now();
+    await lsp.shared.workspace.DocumentBuilder.build([doc], { validation: true });
+    const lines = text.split('\n');
+    console.log(`${lines.length} lines: parse + link + validate ${(performance.now() - t0).toFixed(0)} ms`);
+    const p95 = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(0.95 * xs.length)];
+    const hover = [];
+    const completion = [];
+    for (let k = 0; k < 200; k++) {
+        const line = (k * 7919) % lines.length;
+        const character = Math.min(lines[line].length, 12);
+        const params = { textDocument: { uri: uri.toString() }, position: { line, character } };
+        let t = performance.now();
+        await lsp.lsp.HoverProvider.getHoverContent(doc, params);
+        hover.push(performance.now() - t);
+        t = performance.now();
+        await lsp.lsp.CompletionProvider.getCompletion(doc, params);
+        completion.push(performance.now() - t);
+    }
+    console.log(`hover p95 ${p95(hover).toFixed(2)} ms, completion p95 ${p95(completion).toFixed(2)} ms (200 requests each)`);
+} catch (e) {
+    console.log(`language-server benchmark failed: ${e.message}`);
+    failed = true;
+}
+
 console.log('\n## HDNNP energy + forces: n2p2 H2O RPBE-D3 architecture (27/30 functions, 25-25 tanh, r_c = 12 bohr)');
 try {
     const { readStructures } = await import(new URL('runtime/src/io/read-structures.js', dist).href);
