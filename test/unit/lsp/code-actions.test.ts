@@ -1,6 +1,6 @@
 // Quick fixes: applying the preferred fix removes the diagnostic it was offered for.
 import { URI } from 'langium';
-import { TextDocument } from 'vscode-languageserver-textdocument';
+import { TextDocument } from 'langium';
 import type { CodeAction } from 'vscode-languageserver';
 import { expect, it } from 'vitest';
 import { checkText, codeOf, services } from '../../helpers/specs.js';

@@ -2,7 +2,7 @@
 // formatting twice changes nothing more.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { TextDocument } from 'vscode-languageserver-textdocument';
+import { TextDocument } from 'langium';
 import { expect, it } from 'vitest';
 import { checkText, services } from '../../helpers/specs.js';
 
