@@ -1,6 +1,8 @@
 // Completion beyond keywords and names: units valid at the position (by the dimension the number
 // needs), chemical element symbols where an element is declared, and the model's own elements
 // where descriptors name neighbours.
+import { readdirSync, type Dirent } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { AstUtils, GrammarAST, TextDocument, type AstNode, type MaybePromise } from 'langium';
 import { DefaultCompletionProvider, type CompletionAcceptor, type CompletionContext, type NextFeature } from 'langium/lsp';
 import { CompletionItemKind } from 'vscode-languageserver';
@@ -8,6 +10,12 @@ import { isModel, isQuantity, isValues, type ElementDecl, type Quantity, type Va
 import { ELEMENTS } from '../elements.js';
 import { expectedDimension } from '../quantities.js';
 import { DIMENSIONS, UNITS, sameDimension } from '../units.js';
+
+/** String positions that name files, and which files fit there. */
+const FILE_FEATURES: Readonly<Record<string, 'structures' | 'spec'>> = {
+    'Import.path': 'spec', 'DataFile.path': 'structures', 'FileStructure.path': 'structures', 'NebEnds.path': 'structures',
+    'StructureList.paths': 'structures', 'UncertaintyOn.path': 'structures', 'Select.pool': 'structures',
+};
 
 /** A top-level statement starts at the beginning of a line with one of these keywords. */
 const ITEM_START = /^(?:model|potential|dataset|train|run|descriptor_set)\b/gm;
@@ -32,6 +40,8 @@ export class NnpCompletionProvider extends DefaultCompletionProvider {
         const assignment = AstUtils.getContainerOfType(next.feature, GrammarAST.isAssignment);
         const rule = AstUtils.getContainerOfType(next.feature, GrammarAST.isParserRule)?.name;
         if (rule === 'UnitFactor' && assignment?.feature === 'name') return this.units(context, acceptor);
+        const fileKind = rule && assignment ? FILE_FEATURES[`${rule}.${assignment.feature}`] : undefined;
+        if (fileKind) return this.files(context, acceptor, fileKind);
         if (rule === 'ElementSymbol') {
             // an element symbol: any chemical element where one is declared (or a potential names
             // its elements), the model's own elements where a descriptor names neighbours
@@ -39,6 +49,30 @@ export class NnpCompletionProvider extends DefaultCompletionProvider {
             return inDescriptors ? this.modelElements(context, acceptor) : this.allElements(context, acceptor);
         }
         return super.completionFor(context, next, acceptor);
+    }
+
+    /** Files next to the spec (and one folder down) whose extension fits the position. */
+    private files(context: CompletionContext, acceptor: CompletionAcceptor, kind: 'structures' | 'spec'): void {
+        const uri = context.document.uri;
+        if (uri.scheme !== 'file') return;
+        const base = dirname(uri.fsPath);
+        const fits = (name: string) => (kind === 'spec' ? name.endsWith('.nnp') : /\.(xyz|extxyz|data)$/i.test(name)) && join(base, name) !== uri.fsPath;
+        const found: string[] = [];
+        const visit = (rel: string, depth: number) => {
+            let entries: Dirent[];
+            try {
+                entries = readdirSync(join(base, rel), { withFileTypes: true });
+            } catch {
+                return;
+            }
+            for (const e of entries) {
+                const path = rel ? `${rel}/${e.name}` : e.name;
+                if (e.isDirectory() && depth < 1 && !e.name.startsWith('.') && e.name !== 'node_modules') visit(path, depth + 1);
+                else if (e.isFile() && fits(e.name)) found.push(path);
+            }
+        };
+        visit('', 0);
+        for (const path of found.sort()) acceptor(context, { label: JSON.stringify(path), kind: CompletionItemKind.File, detail: kind === 'spec' ? 'spec' : 'structure file' });
     }
 
     /** Units whose dimension fits the number before the cursor (all units if unknown). */

@@ -33,3 +33,22 @@ it('offers chemical elements after `element` and the model\'s elements for neigh
     expect(own).toEqual(expect.arrayContaining(['Si', 'O', 'weighted', 'compact']));
     expect(own).not.toContain('Ge');
 });
+
+it('offers structure files next to the spec after `from`, and specs after `import`', async () => {
+    const { mkdtempSync, mkdirSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const dir = mkdtempSync(join(tmpdir(), 'nnp-files-'));
+    mkdirSync(join(dir, 'data'));
+    for (const f of ['a.xyz', 'data/b.data', 'data/c.extxyz', 'notes.txt', 'other.nnp']) writeFileSync(join(dir, f), '');
+    const at = async (text: string) => {
+        const offset = text.indexOf('|');
+        const { checkText: check } = await import('../../helpers/specs.js');
+        const doc = await check(text.replace('|', ''), join(dir, 'main.nnp'));
+        const list = await services.lsp.CompletionProvider!.getCompletion(doc, { textDocument: { uri: doc.uri.toString() }, position: doc.textDocument.positionAt(offset) });
+        return (list?.items ?? []).map((i) => i.label);
+    };
+    expect(await at('dataset d { from | }')).toEqual(expect.arrayContaining(['"a.xyz"', '"data/b.data"', '"data/c.extxyz"']));
+    expect(await at('dataset d { from | }')).not.toContain('"notes.txt"');
+    expect(await at('import |')).toEqual(['"other.nnp"']);
+});
