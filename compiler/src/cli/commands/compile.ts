@@ -2,7 +2,7 @@
 // The output depends only on the spec text: no timestamps, no absolute paths.
 import { dirname, join, resolve } from 'node:path';
 import { compileKernels } from '../../emit/kernel-manifest.js';
-import { networkConstants } from '../../../../runtime/src/gpu/hdnnp-evaluator.js';
+import { networkConstants } from '../../../../runtime/src/gpu/network-constants.js';
 import { readWeights } from '../../../../runtime/src/model/weights-file.js';
 import { lowerSpec } from '../../lower/lower-spec.js';
 import { writeFileAtomic } from '../../../../runtime/src/io/atomic-write.js';
