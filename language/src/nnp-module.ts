@@ -12,6 +12,7 @@ import { NnpFormatter } from './lsp/nnp-formatter.js';
 import { NnpHoverProvider } from './lsp/nnp-hover.js';
 import { NnpInlayHintProvider } from './lsp/nnp-inlay-hints.js';
 import { NnpSemanticTokenProvider } from './lsp/nnp-semantic-tokens.js';
+import { NnpNameProvider } from './nnp-name-provider.js';
 import { createNnpParser } from './nnp-parser.js';
 import { NnpScopeComputation } from './nnp-scope-computation.js';
 import { NnpScopeProvider } from './nnp-scope.js';
@@ -26,13 +27,14 @@ export const NnpModule: Module<NnpServices, PartialLangiumServices & NnpAddedSer
         LangiumParser: (services) => createNnpParser(services),
     },
     references: {
+        NameProvider: () => new NnpNameProvider(),
         ScopeComputation: (services) => new NnpScopeComputation(services),
         ScopeProvider: (services) => new NnpScopeProvider(services),
     },
     lsp: {
         HoverProvider: () => new NnpHoverProvider(),
         Formatter: () => new NnpFormatter(),
-        CodeActionProvider: () => new NnpCodeActionProvider(),
+        CodeActionProvider: (services) => new NnpCodeActionProvider(services.Grammar),
         CompletionProvider: (services) => new NnpCompletionProvider(services),
         InlayHintProvider: () => new NnpInlayHintProvider(),
         SemanticTokenProvider: (services) => new NnpSemanticTokenProvider(services),

@@ -68,3 +68,27 @@ it('answers hover, completion and document symbols', async () => {
     const symbols = (await connection.sendRequest('textDocument/documentSymbol', { textDocument: { uri: URI } })) as Array<{ name: string }>;
     expect(symbols.map((s) => s.name)).toEqual(['m']);
 });
+
+it('answers definition, references, rename, formatting, semantic tokens and code actions', async () => {
+    const uri2 = pathToFileURL(join(ROOT, 'test', 'files', 'lsp-demo-2.nnp')).toString();
+    const text = 'potential lj = lennard_jones Ar { epsilon 10.3 meV sigma 3.4 A cutoff 8.5 A }\nrun md lj { crystal fcc Ar a 5.26 A ensemble nve timestep 2 fs steps 10 }\nrun optimize lj {crystal fcc Ar a 5.26 A fmax 0.1}\n';
+    const opened = nextDiagnostics();
+    await connection.sendNotification('textDocument/didOpen', { textDocument: { uri: uri2, languageId: 'nnp', version: 1, text } });
+    const diags = await opened;
+    const doc = { textDocument: { uri: uri2 } };
+    const definition = (await connection.sendRequest('textDocument/definition', { ...doc, position: { line: 1, character: 8 } })) as Array<{ targetSelectionRange: { start: { line: number } } }>;
+    expect(definition.map((d) => d.targetSelectionRange.start.line)).toEqual([0]);
+    const references = (await connection.sendRequest('textDocument/references', { ...doc, position: { line: 0, character: 11 }, context: { includeDeclaration: true } })) as Array<{ range: { start: { line: number } } }>;
+    expect(references.map((r) => r.range.start.line).sort()).toEqual([0, 1, 2]);
+    const rename = (await connection.sendRequest('textDocument/rename', { ...doc, position: { line: 0, character: 11 }, newName: 'argon' })) as { changes: Record<string, unknown[]> };
+    expect(rename.changes[uri2]).toHaveLength(3);
+    const formatting = (await connection.sendRequest('textDocument/formatting', { ...doc, options: { tabSize: 2, insertSpaces: true } })) as unknown[];
+    expect(formatting.length).toBeGreaterThan(0);
+    const tokens = (await connection.sendRequest('textDocument/semanticTokens/full', doc)) as { data: number[] };
+    expect(tokens.data.length % 5).toBe(0);
+    expect(tokens.data.length).toBeGreaterThan(5 * 10);
+    const missing = diags.diagnostics.find((d) => (d as { code?: string }).code === 'missing-unit');
+    expect(missing, JSON.stringify(diags.diagnostics)).toBeDefined();
+    const actions = (await connection.sendRequest('textDocument/codeAction', { ...doc, range: missing!.range, context: { diagnostics: [missing] } })) as Array<{ title: string }>;
+    expect(actions.map((a) => a.title)).toEqual(['Add unit eV/A', 'Add unit Ha/bohr']);
+});

@@ -1,11 +1,11 @@
 // Quick fixes for the diagnostics that have an obvious repair: add a missing unit, correct a
-// misspelled unit, element or name, declare an element, add a missing network or descriptors.
-import { AstUtils, CstUtils, type LangiumDocument } from 'langium';
+// misspelled unit, element, name or keyword, declare an element, add a missing network or descriptors.
+import { AstUtils, CstUtils, GrammarAST, type Grammar, type LangiumDocument } from 'langium';
 import type { CodeActionProvider } from 'langium/lsp';
 import type { CodeAction, CodeActionParams, Diagnostic, Position, Range } from 'vscode-languageserver';
 import { diagnosticCode } from '../diagnostic-code.js';
 import { isModel, type ElementDecl, type Model } from '../generated/ast.js';
-import { DIMENSIONS, type DimensionName } from '../units.js';
+import { DIMENSIONS, editDistance, type DimensionName } from '../units.js';
 import { IssueCodes } from '../validation/issue-codes.js';
 
 interface FixData {
@@ -16,6 +16,13 @@ interface FixData {
 }
 
 export class NnpCodeActionProvider implements CodeActionProvider {
+    /** Every keyword of the grammar, for fixing a misspelled one. */
+    private readonly keywords: readonly string[];
+
+    constructor(grammar: Grammar) {
+        this.keywords = [...new Set(AstUtils.streamAllContents(grammar).filter(GrammarAST.isKeyword).map((k) => k.value).filter((k) => /^[a-z_]{3,}$/.test(k)))];
+    }
+
     getCodeActions(document: LangiumDocument, params: CodeActionParams): CodeAction[] {
         return params.context.diagnostics.flatMap((d) => this.fixes(document, d));
     }
@@ -53,6 +60,14 @@ export class NnpCodeActionProvider implements CodeActionProvider {
                 if (at === undefined || !data.element) return [];
                 const el = data.element;
                 return [edit(`Add descriptors for ${el}`, point(at), `  descriptors for ${el} {\n    radial ${el} eta [0.01 0.1 1] /A^2\n  }\n`, true)];
+            }
+            case 'parsing-error': {
+                // a misspelled keyword: the unexpected word is within two edits of a keyword
+                const word = text.trim();
+                if (!/^[A-Za-z_]\w*$/.test(word)) return [];
+                const close = this.keywords.map((k) => ({ k, d: editDistance(k, word.toLowerCase()) })).filter((x) => x.d > 0 && x.d <= 2)
+                    .sort((a, b) => a.d - b.d || a.k.localeCompare(b.k)).slice(0, 3);
+                return close.map(({ k }, i) => edit(`Change to '${k}'`, d.range, k, i === 0));
             }
             default:
                 return [];

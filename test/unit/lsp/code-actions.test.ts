@@ -56,3 +56,10 @@ it('declares a missing element, adds a missing network and missing descriptors',
     const c = await fix(MODEL('  network for Si { hidden 4 activation tanh }'), 'network-without-descriptors');
     expect(c.codesAfter).toEqual([]);
 });
+
+it('fixes a misspelled keyword', async () => {
+    const r = await fix(MODEL('  descriptors for Si { radail Si eta 0.1 /A^2 }\n  network for Si { hidden 4 activation tanh }'), 'parsing-error');
+    expect(r.titles[0]).toBe("Change to 'radial'");
+    expect(r.fixed).toContain('{ radial Si eta 0.1 /A^2 }');
+    expect(r.codesAfter).toEqual([]);
+});
