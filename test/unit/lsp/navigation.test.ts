@@ -55,3 +55,10 @@ it('finds the references of a model and renames it everywhere', async () => {
     const edits = edit?.changes?.[MAIN.toString()] ?? [];
     expect(edits.map((e) => [e.range.start.line, e.newText]).sort()).toEqual([[11, 'silicon'], [5, 'silicon']].sort());
 });
+
+it('renames a descriptor set across the file that defines it and the file that uses it', async () => {
+    const edit = await services.lsp.RenameProvider!.rename(main, { ...at(8, 33), newName: 'si_g2' });
+    expect(Object.keys(edit?.changes ?? {}).sort()).toEqual([MAIN.toString(), SETS.toString()].sort());
+    expect(edit!.changes![SETS.toString()]!.map((e) => [e.range.start.line, e.newText])).toEqual([[0, 'si_g2']]);
+    expect(edit!.changes![MAIN.toString()]!.map((e) => [e.range.start.line, e.newText])).toEqual([[8, 'si_g2']]);
+});
