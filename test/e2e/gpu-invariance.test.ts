@@ -6,6 +6,7 @@ import { GpuEvaluator } from '../../runtime/src/gpu/hdnnp-evaluator.js';
 import { buildNeighborList } from '../../runtime/src/neighbors/cell-list.js';
 import type { Structure } from '../../runtime/src/structure.js';
 import { allTypesSpec, lowerModelText, randomParameters, randomStructure, rng } from '../helpers/random-model.js';
+import { supercell } from '../helpers/supercell.js';
 
 let ctx: GpuContext;
 let ev: GpuEvaluator;
@@ -93,16 +94,7 @@ describe('WebGPU HDNNP evaluation', () => {
     it('gives 8× the energy, the same forces and the same stress for a 2×2×2 supercell', async () => {
         const s = randomStructure(41, 6, true);
         const base = await ev.evaluate(s);
-        const cell = s.cell!;
-        const positions: number[] = [];
-        const symbols: string[] = [];
-        for (let a = 0; a < 2; a++) for (let b = 0; b < 2; b++) for (let c = 0; c < 2; c++) {
-            for (let i = 0; i < 6; i++) {
-                symbols.push(s.symbols[i]!);
-                for (let k = 0; k < 3; k++) positions.push(s.positions[3 * i + k]! + a * cell[k]! + b * cell[3 + k]! + c * cell[6 + k]!);
-            }
-        }
-        const big = await ev.evaluate({ ...s, symbols, positions: Float64Array.from(positions), cell: cell.map((x) => 2 * x) });
+        const big = await ev.evaluate(supercell(s, [2, 2, 2]));
         expect(rel(big.energy, 8 * base.energy)).toBeLessThan(2e-6);
         expect(maxDiff(big.forces.subarray(0, 18), base.forces)).toBeLessThan(1e-4);
         expect(maxDiff(big.stress!, base.stress!)).toBeLessThan(1e-5);

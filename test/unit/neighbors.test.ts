@@ -9,6 +9,7 @@ import { buildReferenceNeighbors } from '../../runtime/src/neighbors/reference-n
 import type { Structure } from '../../runtime/src/structure.js';
 import { sharedData } from '../helpers/shared-data.js';
 import { rng } from '../helpers/random-model.js';
+import { supercell } from '../helpers/supercell.js';
 
 type Pbc = [boolean, boolean, boolean];
 
@@ -166,7 +167,7 @@ describe('reference neighbour list', () => {
         const path = sharedData('n2p2', 'structures', 'H2O_1080_liquid.data');
         const one = parseN2p2Data(readFileSync(path, 'utf8'), path, { length: L, energy: 1 })[0]!;
         expect(one.symbols.length).toBe(1080);
-        const s = repeat(one, 3);
+        const s = supercell(one, [3, 1, 1]);
         const t0 = performance.now();
         const nl = buildReferenceNeighbors(s, 12 * L);
         const ms = performance.now() - t0;
@@ -192,13 +193,3 @@ describe('reference neighbour list', () => {
     });
 });
 
-/** `times` copies of s along its first lattice vector. */
-function repeat(s: Structure, times: number): Structure {
-    const c = s.cell!;
-    const n = s.symbols.length;
-    const pos = new Float64Array(3 * n * times);
-    for (let t = 0; t < times; t++) for (let k = 0; k < 3 * n; k++) pos[3 * n * t + k] = s.positions[k]! + t * c[k % 3]!;
-    const cell = Float64Array.from(c);
-    for (let k = 0; k < 3; k++) cell[k] = c[k]! * times;
-    return { ...s, symbols: Array.from({ length: times }, () => s.symbols).flat(), positions: pos, cell };
-}

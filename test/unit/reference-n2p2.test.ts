@@ -11,6 +11,7 @@ import { evaluatePrepared, evaluateReference, prepareModel } from '../../runtime
 import type { Structure } from '../../runtime/src/structure.js';
 import { sharedData } from '../helpers/shared-data.js';
 import { rng } from '../helpers/random-model.js';
+import { supercell } from '../helpers/supercell.js';
 
 const BOHR = 0.529177210903; // Å
 const HARTREE = 27.211386245988; // eV
@@ -135,7 +136,7 @@ describe('reference evaluator vs n2p2 (nnp-predict oracles)', () => {
     it('3240 water atoms (3×1×1 copies): E triples, forces repeat', { timeout: 120_000 }, () => {
         const pot = readN2p2Potential(sharedData('n2p2', 'potentials', 'H2O_RPBE-D3'), WATER);
         const one = readStructure('H2O_1080_liquid.data', WATER);
-        const big = repeatA(one, 3);
+        const big = supercell(one, [3, 1, 1]);
         expect(big.symbols.length).toBe(3240);
         const pm = prepareModel(pot.model, pot.parameters);
         const r1 = evaluatePrepared(pm, one);
@@ -162,16 +163,6 @@ describe('reference evaluator vs n2p2 (nnp-predict oracles)', () => {
         expect(Math.sqrt(sq / r.forces.length)).toBeLessThan(0.2); // eV/Å (training RMSE ≈ 0.035)
     });
 });
-
-function repeatA(s: Structure, times: number): Structure {
-    const c = s.cell!;
-    const n = s.symbols.length;
-    const pos = new Float64Array(3 * n * times);
-    for (let t = 0; t < times; t++) for (let k = 0; k < 3 * n; k++) pos[3 * n * t + k] = s.positions[k]! + t * c[k % 3]!;
-    const cell = Float64Array.from(c);
-    for (let k = 0; k < 3; k++) cell[k] = c[k]! * times;
-    return { symbols: Array.from({ length: times }, () => s.symbols).flat(), positions: pos, cell, pbc: s.pbc, info: {} };
-}
 
 // ---------------------------------------------------------------- the reader
 
