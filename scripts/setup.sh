@@ -7,7 +7,10 @@ if ! command -v node >/dev/null || ! node -e 'process.exit(Number(process.versio
   echo "nnp: Node.js >= 20 is required" >&2
   exit 1
 fi
-npm ci --no-audit --no-fund
+# npm ci unless node_modules is already exactly the lock file's (saves a reinstall on every run)
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm ci --no-audit --no-fund
+fi
 export XDG_RUNTIME_DIR="${XDG_RUNTIME_DIR:-/tmp/nnp-xdg-$(id -u)}"
 mkdir -p "$XDG_RUNTIME_DIR"
 if ! node scripts/probe-webgpu.mjs 2>/dev/null; then

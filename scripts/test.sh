@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
-# The whole test suite: setup, build, unit and end-to-end tests (WebGPU on a GPU or lavapipe).
+# The whole test suite (`npm test`): setup, build, unit and end-to-end tests (WebGPU on a GPU or
+# lavapipe). Extra arguments go to vitest (e.g. a test file).
 # Tests that compare with n2p2 read ../shared/data (or NNP_SHARED_DATA).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
+npm run build
 export NNP_SHARED_DATA="${NNP_SHARED_DATA:-$(cd .. && pwd)/shared/data}"
 export XDG_RUNTIME_DIR="${XDG_RUNTIME_DIR:-/tmp/nnp-xdg-$(id -u)}"
 mkdir -p out
 status=0
-npm test -- --reporter=default --reporter=json --outputFile.json=out/test-results.json || status=$?
+npx vitest run --reporter=default --reporter=json --outputFile.json=out/test-results.json "$@" || status=$?
 # One plain closing line that any CI reads: "N passed, N failed".
 node -e '
   const r = JSON.parse(require("fs").readFileSync("out/test-results.json", "utf8"));
