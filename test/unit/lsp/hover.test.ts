@@ -45,3 +45,11 @@ it('describes element symbols and summarises models', async () => {
 it('says nothing over whitespace and comments', async () => {
     expect(await hoverAt(`${SPEC}\n// comment\n`, 11, 4)).toBeUndefined();
 });
+
+it('documents every keyword of the grammar', async () => {
+    const { AstUtils, GrammarAST } = await import('langium');
+    const { KEYWORD_DOCS } = await import('../../../language/src/lsp/keyword-docs.js');
+    const words = [...new Set(AstUtils.streamAllContents(services.Grammar).filter(GrammarAST.isKeyword).map((k) => k.value))].filter((k) => /^[A-Za-z_]\w*$/.test(k));
+    expect(words.length).toBeGreaterThan(150);
+    expect(words.filter((w) => !KEYWORD_DOCS[w])).toEqual([]);
+});
