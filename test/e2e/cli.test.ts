@@ -4,6 +4,7 @@ import { cpSync, existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { sharedData } from '../helpers/shared-data.js';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 const BIN = join(ROOT, 'bin', 'nnp.js');
@@ -22,10 +23,10 @@ describe('nnp --help', () => {
     it('lists the commands', () => {
         const r = nnp(['--help']);
         expect(r.code).toBe(0);
-        for (const c of ['check', 'compile', 'eval', 'import', 'export', 'train', 'run', 'gpu', 'lsp']) expect(r.out).toContain(`nnp ${c}`);
+        for (const c of ['check', 'compile', 'eval', 'import', 'export', 'convert', 'train', 'run', 'gpu', 'lsp']) expect(r.out).toContain(`nnp ${c}`);
     });
 
-    for (const c of ['check', 'compile', 'eval', 'import', 'export', 'train', 'run', 'gpu', 'lsp']) {
+    for (const c of ['check', 'compile', 'eval', 'import', 'export', 'convert', 'train', 'run', 'gpu', 'lsp']) {
         it(`nnp ${c} --help`, () => {
             const r = nnp([c, '--help']);
             expect(r.code).toBe(0);
@@ -35,7 +36,7 @@ describe('nnp --help', () => {
 
     it('rejects an unknown command and an unknown option in one line', () => {
         const a = nnp(['frobnicate']);
-        expect([a.code, a.err.trim()]).toEqual([2, "nnp: unknown command 'frobnicate' (commands: check, compile, eval, import, export, train, run, gpu, lsp; see nnp --help)"]);
+        expect([a.code, a.err.trim()]).toEqual([2, "nnp: unknown command 'frobnicate' (commands: check, compile, eval, import, export, convert, train, run, gpu, lsp; see nnp --help)"]);
         const b = nnp(['check', '--fast', 'x.nnp']);
         expect(b.code).toBe(2);
         expect(b.err.trim().split('\n')).toHaveLength(1);
@@ -104,6 +105,23 @@ describe('nnp compile', () => {
     it('needs -o', () => {
         const r = nnp(['compile', 'examples/argon/model.nnp']);
         expect([r.code, r.err.trim()]).toEqual([2, 'nnp compile: missing -o <dir>']);
+    });
+});
+
+describe('nnp convert', () => {
+    it('converts n2p2 → extended XYZ → n2p2 and writes LAMMPS data', () => {
+        const dir = mkdtempSync(join(tmpdir(), 'nnp-convert-'));
+        const shared = sharedData('n2p2', 'structures', 'LJ.train.data');
+        const a = nnp(['convert', shared, join(dir, 'lj.xyz')]);
+        expect([a.code, a.out.trim()]).toEqual([0, `wrote 101 structures to ${join(dir, 'lj.xyz')}`]);
+        expect(nnp(['convert', join(dir, 'lj.xyz'), join(dir, 'lj.data')]).code).toBe(0);
+        const again = nnp(['convert', join(dir, 'lj.data'), join(dir, 'again.xyz')]);
+        expect(again.code).toBe(0);
+        expect(readFileSync(join(dir, 'again.xyz'), 'utf8')).toBe(readFileSync(join(dir, 'lj.xyz'), 'utf8'));
+        const many = nnp(['convert', join(dir, 'lj.xyz'), join(dir, 'lj.lmp')]);
+        expect([many.code, many.err.trim()]).toEqual([1, `nnp convert: a LAMMPS data file holds one structure; ${join(dir, 'lj.xyz')} has 101`]);
+        const missing = nnp(['convert', join(dir, 'nope.xyz'), join(dir, 'x.data')]);
+        expect([missing.code, missing.err.trim()]).toEqual([1, `nnp: ${join(dir, 'nope.xyz')}: no such file`]);
     });
 });
 

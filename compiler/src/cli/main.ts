@@ -104,6 +104,25 @@ const COMMANDS: Readonly<Record<string, Command>> = {
             return exportN2p2(args[1]!, v['output'], { length, energy }, v['model'] as string | undefined, io.out, io.err);
         },
     },
+    convert: {
+        usage: 'nnp convert <in> <out> [--from extxyz|n2p2] [--to extxyz|n2p2|lammps] [--length-unit A|bohr] [--energy-unit eV|Ha]',
+        summary: 'convert structures between extended XYZ, n2p2 input.data and LAMMPS data',
+        help: 'Reads every structure of <in> and writes them to <out>, atomically. Formats come from the extensions\n'
+            + '(.xyz/.extxyz extended XYZ as ASE reads it, .data n2p2 input.data, .lmp LAMMPS data with one structure)\n'
+            + 'or from --from/--to. The unit flags give the units of n2p2 files (which carry none), default A and eV.',
+        options: { from: { type: 'string' }, to: { type: 'string' }, 'length-unit': { type: 'string' }, 'energy-unit': { type: 'string' } },
+        run: async (args, v, io) => {
+            if (args.length !== 2) throw new CliError('nnp convert: usage: nnp convert <in> <out>', ExitCode.Usage);
+            const from = v['from'] as string | undefined;
+            const to = v['to'] as string | undefined;
+            if (from !== undefined && from !== 'extxyz' && from !== 'n2p2') throw new CliError(`nnp convert: --from must be extxyz or n2p2, got '${from}'`, ExitCode.Usage);
+            if (to !== undefined && to !== 'extxyz' && to !== 'n2p2' && to !== 'lammps') throw new CliError(`nnp convert: --to must be extxyz, n2p2 or lammps, got '${to}'`, ExitCode.Usage);
+            const length = unitFactor('nnp convert', 'length-unit', v['length-unit'], LENGTH_UNITS, 'A').factor;
+            const energy = unitFactor('nnp convert', 'energy-unit', v['energy-unit'], ENERGY_UNITS, 'eV').factor;
+            const { convertCommand } = await import('./commands/convert.js');
+            return convertCommand({ input: args[0]!, output: args[1]!, ...(from ? { from } : {}), ...(to ? { to } : {}), units: { length, energy } }, io.out);
+        },
+    },
     train: {
         usage: 'nnp train <spec.nnp> [--resume]',
         summary: "train the spec's models (not available in this version)",
@@ -201,7 +220,12 @@ export async function main(argv: readonly string[], io: Io = { out: (l) => conso
             return e.exitCode;
         }
         const name = (e as Error).name;
-        if (e instanceof SpecFileError || e instanceof WeightsFileError || name === 'DataFileError' || name === 'NonFiniteValueError' || name === 'N2p2FormatError') {
+        const errno = e as NodeJS.ErrnoException;
+        if (errno.code === 'ENOENT' && errno.path) {
+            io.err(`nnp: ${errno.path}: no such file`);
+            return ExitCode.InputErrors;
+        }
+        if (e instanceof SpecFileError || e instanceof WeightsFileError || name === 'DataFileError' || name === 'NonFiniteValueError' || name === 'N2p2PotentialError') {
             io.err(`nnp: ${(e as Error).message}`);
             return ExitCode.InputErrors;
         }
