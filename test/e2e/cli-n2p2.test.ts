@@ -65,7 +65,12 @@ describe('nnp import / eval / export with n2p2 potentials', () => {
         const out = join(dir, 'exported');
         const e = nnp(['export', 'n2p2', water, '-o', out, ...atomic]);
         expect(e.code, e.err).toBe(0);
-        for (const f of ['input.nn', 'scaling.data', 'weights.001.data', 'weights.008.data']) expect(existsSync(join(out, f)), f).toBe(true);
+        for (const f of ['input.nn', 'scaling.data', 'weights.001.data', 'weights.008.data', 'in.lammps']) expect(existsSync(join(out, f)), f).toBe(true);
+        // the LAMMPS input is complete for this export: units, cutoff (Å), unit conversions, elements by type
+        const lammps = readFileSync(join(out, 'in.lammps'), 'utf8');
+        expect(lammps).toContain('units           metal');
+        expect(lammps).toMatch(/pair_style {6}hdnnp 6\.35012653\d* dir \.\/ .* cflength 1\.88972612\d* cfenergy 0\.0367493\d*/);
+        expect(lammps).toContain('pair_coeff      * * H O');
         const again = join(dir, 'again.nnp');
         expect(nnp(['import', 'n2p2', out, '-o', again, ...atomic]).code).toBe(0);
         const a = evalJson(water, h2o48, ['--backend', 'reference', ...atomic]);

@@ -114,8 +114,36 @@ function symfunctionArgs(f: SymmetryFunctionIR, L: number): string {
     }
 }
 
+/**
+ * A complete LAMMPS input for the exported potential (pair_style hdnnp of n2p2's LAMMPS interface):
+ * metal units (Å, eV, ps), cflength/cfenergy converting them to the file units, the cutoff, and the
+ * elements in atom-type order (ascending atomic number, as `nnp convert … .lmp` numbers the types).
+ */
+export function lammpsInput(model: ModelIR, units: N2p2Units): string {
+    const elements = model.elements.map((e) => e.symbol).join(' ');
+    return [
+        `# LAMMPS input for model '${model.name}' exported by nnp (n2p2 format in this folder)`,
+        '# atom types: ' + model.elements.map((e, i) => `${i + 1} = ${e.symbol}`).join(', '),
+        'units           metal',
+        'boundary        p p p',
+        'atom_style      atomic',
+        'read_data       structure.lmp        # e.g. from: nnp convert structure.xyz structure.lmp',
+        '',
+        `pair_style      hdnnp ${model.maxCutoff} dir ./ showew no showewsum 100 resetew yes maxew 1000 cflength ${1 / units.length} cfenergy ${1 / units.energy}`,
+        `pair_coeff      * * ${elements}`,
+        '',
+        'timestep        0.0005                # ps',
+        'velocity        all create 300.0 12345 mom yes rot yes',
+        'fix             md all nve',
+        'thermo          10',
+        'run             100',
+        '',
+    ].join('\n');
+}
+
 export function writeN2p2Potential(dir: string, model: ModelIR, params: ModelParameters, units: N2p2Units): string[] {
     const files = n2p2Files(model, params, units);
+    files.set('in.lammps', lammpsInput(model, units));
     for (const [name, text] of files) writeFileAtomic(join(dir, name), text);
     return [...files.keys()];
 }
