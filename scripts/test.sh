@@ -5,6 +5,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
+# ASE (Debian's python3-ase) drives `nnp serve` in an end-to-end test
+if ! /usr/bin/python3 -c 'import ase' 2>/dev/null; then
+  if [ "$(id -u)" = 0 ]; then
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-ase >/dev/null
+  else
+    echo "nnp: the ASE test needs Debian's python3-ase (apt-get install python3-ase as root)" >&2
+  fi
+fi
 npm run build
 export NNP_SHARED_DATA="${NNP_SHARED_DATA:-$(cd .. && pwd)/shared/data}"
 export XDG_RUNTIME_DIR="${XDG_RUNTIME_DIR:-/tmp/nnp-xdg-$(id -u)}"

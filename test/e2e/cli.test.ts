@@ -23,10 +23,10 @@ describe('nnp --help', () => {
     it('lists the commands', () => {
         const r = nnp(['--help']);
         expect(r.code).toBe(0);
-        for (const c of ['check', 'compile', 'eval', 'import', 'export', 'convert', 'train', 'run', 'gpu', 'lsp']) expect(r.out).toContain(`nnp ${c}`);
+        for (const c of ['check', 'compile', 'eval', 'import', 'export', 'convert', 'serve', 'train', 'run', 'gpu', 'lsp']) expect(r.out).toContain(`nnp ${c}`);
     });
 
-    for (const c of ['check', 'compile', 'eval', 'import', 'export', 'convert', 'train', 'run', 'gpu', 'lsp']) {
+    for (const c of ['check', 'compile', 'eval', 'import', 'export', 'convert', 'serve', 'train', 'run', 'gpu', 'lsp']) {
         it(`nnp ${c} --help`, () => {
             const r = nnp([c, '--help']);
             expect(r.code).toBe(0);
@@ -36,7 +36,7 @@ describe('nnp --help', () => {
 
     it('rejects an unknown command and an unknown option in one line', () => {
         const a = nnp(['frobnicate']);
-        expect([a.code, a.err.trim()]).toEqual([2, "nnp: unknown command 'frobnicate' (commands: check, compile, eval, import, export, convert, train, run, gpu, lsp; see nnp --help)"]);
+        expect([a.code, a.err.trim()]).toEqual([2, "nnp: unknown command 'frobnicate' (commands: check, compile, eval, import, export, convert, serve, train, run, gpu, lsp; see nnp --help)"]);
         const b = nnp(['check', '--fast', 'x.nnp']);
         expect(b.code).toBe(2);
         expect(b.err.trim().split('\n')).toHaveLength(1);

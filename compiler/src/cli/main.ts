@@ -123,6 +123,24 @@ const COMMANDS: Readonly<Record<string, Command>> = {
             return convertCommand({ input: args[0]!, output: args[1]!, ...(from ? { from } : {}), ...(to ? { to } : {}), units: { length, energy } }, io.out);
         },
     },
+    serve: {
+        usage: 'nnp serve <spec.nnp> --ipi <host:port|unix:name> --structure <file> [--backend webgpu|reference] [--model name]',
+        summary: 'answer i-PI force requests (ASE SocketIOCalculator, i-PI, LAMMPS fix ipi)',
+        help: 'Connects to an i-PI protocol server and answers its requests with the model: energy, forces and\n'
+            + 'virial, in the protocol\'s atomic units. The structure file gives the elements of the atoms, in the\n'
+            + 'server\'s atom order (the protocol sends positions only). unix:name means /tmp/ipi_name, as in i-PI and\n'
+            + 'ASE. Ends when the server sends EXIT; a closed connection or a malformed message is a clear error.',
+        options: { ipi: { type: 'string' }, structure: { type: 'string' }, backend: { type: 'string' }, model: { type: 'string' } },
+        run: async (args, v, io) => {
+            if (args.length !== 1) throw new CliError('nnp serve: give exactly one spec', ExitCode.Usage);
+            if (typeof v['ipi'] !== 'string') throw new CliError('nnp serve: missing --ipi <host:port|unix:name>', ExitCode.Usage);
+            if (typeof v['structure'] !== 'string') throw new CliError('nnp serve: missing --structure <file> (the elements of the atoms)', ExitCode.Usage);
+            const backend = (v['backend'] as string | undefined) ?? 'webgpu';
+            if (backend !== 'webgpu' && backend !== 'reference') throw new CliError(`nnp serve: --backend must be webgpu or reference, got '${backend}'`, ExitCode.Usage);
+            const { serveCommand } = await import('./commands/serve.js');
+            return serveCommand({ spec: args[0]!, address: v['ipi'], structure: v['structure'], backend, ...(v['model'] ? { model: v['model'] as string } : {}) }, io.err);
+        },
+    },
     train: {
         usage: 'nnp train <spec.nnp> [--resume]',
         summary: "train the spec's models (not available in this version)",

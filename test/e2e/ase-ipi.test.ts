@@ -1,0 +1,41 @@
+// ASE (Debian's python3-ase) runs a BFGS relaxation and a short MD through SocketIOCalculator with
+// `nnp serve` as the i-PI driver; the energies and forces ASE received equal `nnp eval`'s.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { expect, it } from 'vitest';
+import { readStructures } from '../../runtime/src/io/read-structures.js';
+import { sharedData } from '../helpers/shared-data.js';
+
+const ROOT = resolve(import.meta.dirname, '..', '..');
+const PYTHON = '/usr/bin/python3';
+
+function run(cmd: string, args: string[]) {
+    const r = spawnSync(cmd, args, { cwd: ROOT, encoding: 'utf8', timeout: 300_000, maxBuffer: 64 << 20 });
+    return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+it('ASE relaxes and runs MD through nnp serve; what ASE sees equals nnp eval', { timeout: 300_000 }, () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nnp-ase-'));
+    const nnp = join(ROOT, 'bin', 'nnp.js');
+    const spec = join(dir, 'h2o.nnp');
+    expect(run(process.execPath, [nnp, 'import', 'n2p2', sharedData('n2p2', 'potentials', 'H2O_RPBE-D3'), '-o', spec, '--length-unit', 'bohr', '--energy-unit', 'Ha']).code).toBe(0);
+    const start = join(dir, 'start.xyz');
+    expect(run(process.execPath, [nnp, 'convert', sharedData('n2p2', 'structures', 'H2O_48.data'), start, '--length-unit', 'bohr', '--energy-unit', 'Ha']).code).toBe(0);
+    const seen = join(dir, 'seen.extxyz');
+    const ase = run(PYTHON, [join(ROOT, 'test', 'python', 'ase_socket_driver.py'), nnp, spec, start, `nnp_test_${process.pid}`, seen]);
+    expect(ase.code, ase.err + ase.out).toBe(0);
+    const evaluated = run(process.execPath, [nnp, 'eval', spec, seen, '--backend', 'reference', '--json']);
+    expect(evaluated.code, evaluated.err).toBe(0);
+    const ours = JSON.parse(evaluated.out) as { structures: Array<{ energy: number; forces: number[][] }> };
+    const asesaw = readStructures(seen);
+    expect(asesaw.length).toBeGreaterThanOrEqual(6);
+    asesaw.forEach((s, k) => {
+        const o = ours.structures[k]!;
+        // ASE converts with CODATA 2014 bohr/hartree, nnp with CODATA 2018 (4e-10 apart): positions
+        // differ by ~4e-9 Å, which moves forces by ~1e-7 eV/Å
+        expect(Math.abs(s.energy! - o.energy)).toBeLessThan(1e-8 * Math.abs(o.energy));
+        o.forces.forEach((f, i) => f.forEach((x, c) => expect(Math.abs(s.forces![3 * i + c]! - x)).toBeLessThan(1e-6)));
+    });
+});
