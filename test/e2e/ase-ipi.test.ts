@@ -39,3 +39,28 @@ it('ASE relaxes and runs MD through nnp serve; what ASE sees equals nnp eval', {
         o.forces.forEach((f, i) => f.forEach((x, c) => expect(Math.abs(s.forces![3 * i + c]! - x)).toBeLessThan(1e-6)));
     });
 });
+
+it('ASE reads our extended XYZ (from n2p2 input.data) with every number exact', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nnp-ase-read-'));
+    const xyz = join(dir, 'cu2s.extxyz');
+    expect(run(process.execPath, [join(ROOT, 'bin', 'nnp.js'), 'convert', sharedData('n2p2', 'structures', 'Cu2S_PBE.train.data'), xyz]).code).toBe(0);
+    const script = [
+        'import json, sys',
+        'from ase.io import read',
+        "frames = read(sys.argv[1], ':')",
+        "print(json.dumps([dict(symbols=a.get_chemical_symbols(), positions=a.positions.ravel().tolist(), cell=a.cell.array.ravel().tolist(), pbc=a.pbc.tolist(), energy=a.get_potential_energy(), forces=a.get_forces().ravel().tolist()) for a in frames]))",
+    ].join('\n');
+    const r = run(PYTHON, ['-c', script, xyz]);
+    expect(r.code, r.err).toBe(0);
+    const ase = JSON.parse(r.out) as Array<{ symbols: string[]; positions: number[]; cell: number[]; pbc: boolean[]; energy: number; forces: number[] }>;
+    const ours = readStructures(xyz);
+    expect(ase).toHaveLength(ours.length);
+    ours.forEach((s, k) => {
+        expect(ase[k]!.symbols).toEqual(s.symbols);
+        expect(ase[k]!.positions).toEqual([...s.positions]);
+        expect(ase[k]!.cell).toEqual([...s.cell!]);
+        expect(ase[k]!.pbc).toEqual([...s.pbc]);
+        expect(ase[k]!.energy).toBe(s.energy);
+        expect(ase[k]!.forces).toEqual([...s.forces!]);
+    });
+});
