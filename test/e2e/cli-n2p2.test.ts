@@ -100,3 +100,18 @@ describe('nnp import / eval / export with n2p2 potentials', () => {
         expect(r.out.split('\n')[1]).toMatch(/^\s+0\s+48\s+-3\.33\d+e\+4|^\s+0\s+48\s+-33\d{3}\.\d+/);
     });
 });
+
+describe('export in Å and eV', () => {
+    it('reproduces the predictions bit for bit after export → import', () => {
+        const dir = mkdtempSync(join(tmpdir(), 'nnp-bits-'));
+        const cu2s = join(dir, 'cu2s.nnp');
+        expect(nnp(['import', 'n2p2', sharedData('n2p2', 'potentials', 'Cu2S_PBE'), '-o', cu2s]).code).toBe(0);
+        expect(nnp(['export', 'n2p2', cu2s, '-o', join(dir, 'exported')]).code).toBe(0);
+        const again = join(dir, 'again.nnp');
+        expect(nnp(['import', 'n2p2', join(dir, 'exported'), '-o', again]).code).toBe(0);
+        const structures = sharedData('n2p2', 'structures', 'Cu2S_144.data');
+        const a = evalJson(cu2s, structures, ['--backend', 'reference']);
+        const b = evalJson(again, structures, ['--backend', 'reference']);
+        expect(b).toEqual(a);
+    });
+});
