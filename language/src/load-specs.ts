@@ -4,7 +4,6 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { URI, type LangiumDocument } from 'langium';
 import { NodeFileSystem } from 'langium/node';
-import type { Diagnostic } from 'vscode-languageserver-types';
 import { isSpec, type Spec } from './generated/ast.js';
 import { createNnpServices, type NnpServices } from './nnp-module.js';
 import { resolveImport } from './nnp-scope.js';
@@ -85,8 +84,4 @@ function firstInvalidUtf8(bytes: Uint8Array): { offset: number; line: number; co
         i += len;
     }
     return { offset: bytes.length, line, column };
-}
-
-export function diagnosticsOf(doc: LangiumDocument): Diagnostic[] {
-    return doc.diagnostics ?? [];
 }

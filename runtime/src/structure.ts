@@ -26,7 +26,3 @@ export interface Structure {
     /** Where it came from, for error messages: file and 1-based line of its first line. */
     readonly source?: { readonly file: string; readonly line: number };
 }
-
-export function atomCount(s: Structure): number {
-    return s.symbols.length;
-}
