@@ -1,6 +1,6 @@
 // The `nnp` command as users run it: a separate process, its output and exit status.
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -122,6 +122,23 @@ describe('nnp convert', () => {
         expect([many.code, many.err.trim()]).toEqual([1, `nnp convert: a LAMMPS data file holds one structure; ${join(dir, 'lj.xyz')} has 101`]);
         const missing = nnp(['convert', join(dir, 'nope.xyz'), join(dir, 'x.data')]);
         expect([missing.code, missing.err.trim()]).toEqual([1, `nnp: ${join(dir, 'nope.xyz')}: no such file`]);
+    });
+});
+
+describe('nnp eval --potential', () => {
+    it('evaluates an analytic reference potential of the spec', async () => {
+        const { crystal } = await import('../../runtime/src/structures/crystal.js');
+        const { writeExtxyz } = await import('../../runtime/src/io/extxyz.js');
+        const dir = mkdtempSync(join(tmpdir(), 'nnp-pot-'));
+        writeFileSync(join(dir, 'sw.nnp'), 'potential sw = stillinger_weber Si { }\n');
+        writeFileSync(join(dir, 'si.xyz'), writeExtxyz([crystal('diamond', 'Si', 5.431, { supercell: [2, 2, 2] })]));
+        const r = nnp(['eval', join(dir, 'sw.nnp'), join(dir, 'si.xyz'), '--potential', 'sw', '--json']);
+        expect(r.code, r.err).toBe(0);
+        const out = JSON.parse(r.out) as { structures: Array<{ energy: number; stress: number[][] | null }> };
+        expect(out.structures[0]!.energy / 64).toBeCloseTo(-4.3366, 3);
+        expect(out.structures[0]!.stress).toHaveLength(3);
+        const missing = nnp(['eval', join(dir, 'sw.nnp'), join(dir, 'si.xyz'), '--potential', 'lj']);
+        expect([missing.code, missing.err.trim()]).toEqual([1, `nnp eval: no potential named 'lj' in ${join(dir, 'sw.nnp')}`]);
     });
 });
 

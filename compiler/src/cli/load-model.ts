@@ -1,6 +1,6 @@
 // A model ready to evaluate: its spec checked and lowered, its weights file read and shape-checked.
 import { dirname, resolve } from 'node:path';
-import type { ModelIR } from '../ir/model-ir.js';
+import type { ModelIR, SpecIR } from '../ir/model-ir.js';
 import { lowerSpec } from '../lower/lower-spec.js';
 import type { ModelParameters } from '../../../runtime/src/model/parameters.js';
 import { readWeights } from '../../../runtime/src/model/weights-file.js';
@@ -12,13 +12,18 @@ export interface LoadedModel {
     readonly params: ModelParameters;
 }
 
-export async function loadModel(spec: string, name: string | undefined, err: (line: string) => void, command: string): Promise<LoadedModel> {
+/** The checked and lowered spec (with the files it imports); errors are printed and refused. */
+export async function loadSpecIr(spec: string, err: (line: string) => void, command: string): Promise<SpecIR> {
     const result = await checkFiles([spec]);
     if (result.errors > 0) {
         for (const line of result.lines) err(line);
         throw new CliError(`${command}: ${spec} has ${result.errors} error${result.errors === 1 ? '' : 's'}`);
     }
-    const ir = lowerSpec(result.loaded.all.map((d) => d.parseResult.value));
+    return lowerSpec(result.loaded.all.map((d) => d.parseResult.value));
+}
+
+export async function loadModel(spec: string, name: string | undefined, err: (line: string) => void, command: string): Promise<LoadedModel> {
+    const ir = await loadSpecIr(spec, err, command);
     const models = ir.models;
     const model = name ? models.find((m) => m.name === name) : models[0];
     if (!model) {

@@ -52,15 +52,16 @@ const COMMANDS: Readonly<Record<string, Command>> = {
         },
     },
     eval: {
-        usage: 'nnp eval <spec.nnp> <structures> [--backend webgpu|reference] [--json] [--model name] [--length-unit A|bohr] [--energy-unit eV|Ha]',
+        usage: 'nnp eval <spec.nnp> <structures> [--backend webgpu|reference] [--json] [--model name | --potential name] [--length-unit A|bohr] [--energy-unit eV|Ha]',
         summary: 'energy, forces and stress of structures',
         help: 'Evaluates the (first or named) model of the spec on every structure of an extended XYZ (.xyz, .extxyz)\n'
             + 'or n2p2 input.data (.data) file: total energy (eV), forces (eV/A), stress (eV/A^3, ASE sign: (1/V) dE/de)\n'
             + 'and atomic energies (network outputs, eV). The unit flags say how to read n2p2 files, which carry\n'
             + 'no units (default A and eV). --backend reference uses the float64 evaluator instead of WebGPU.\n'
-            + '--json prints {"units": {...}, "structures": [{"energy", "forces", "stress", "atomicEnergies"}, ...]}.',
+            + '--json prints {"units": {...}, "structures": [{"energy", "forces", "stress", "atomicEnergies"}, ...]}.\n'
+            + '--potential evaluates one of the spec\'s analytic reference potentials (float64) instead.',
         options: {
-            backend: { type: 'string' }, json: { type: 'boolean' }, model: { type: 'string' },
+            backend: { type: 'string' }, json: { type: 'boolean' }, model: { type: 'string' }, potential: { type: 'string' },
             'length-unit': { type: 'string' }, 'energy-unit': { type: 'string' },
         },
         run: async (args, v, io) => {
@@ -70,7 +71,7 @@ const COMMANDS: Readonly<Record<string, Command>> = {
             const length = unitFactor('nnp eval', 'length-unit', v['length-unit'], LENGTH_UNITS, 'A').factor;
             const energy = unitFactor('nnp eval', 'energy-unit', v['energy-unit'], ENERGY_UNITS, 'eV').factor;
             const { evalCommand } = await import('./commands/eval.js');
-            return evalCommand({ spec: args[0]!, structures: args[1]!, backend, json: v['json'] === true, model: v['model'] as string | undefined, units: { length, energy } }, io.out, io.err);
+            return evalCommand({ spec: args[0]!, structures: args[1]!, backend, json: v['json'] === true, model: v['model'] as string | undefined, potential: v['potential'] as string | undefined, units: { length, energy } }, io.out, io.err);
         },
     },
     import: {

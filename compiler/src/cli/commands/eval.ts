@@ -3,7 +3,8 @@
 import type { Structure } from '../../../../runtime/src/structure.js';
 import { readStructures } from '../../../../runtime/src/io/read-structures.js';
 import type { EnergyForces } from '../../../../runtime/src/gpu/hdnnp-evaluator.js';
-import { loadModel, type LoadedModel } from '../load-model.js';
+import { CliError } from '../cli-error.js';
+import { loadModel, loadSpecIr, type LoadedModel } from '../load-model.js';
 
 export type Backend = 'webgpu' | 'reference';
 
@@ -13,6 +14,8 @@ export interface EvalOptions {
     readonly backend: Backend;
     readonly json: boolean;
     readonly model?: string;
+    /** Evaluate this analytic potential of the spec (float64) instead of a model. */
+    readonly potential?: string;
     readonly units: { readonly length: number; readonly energy: number };
 }
 
@@ -67,9 +70,16 @@ export function evalTable(structures: readonly Structure[], results: readonly En
 }
 
 export async function evalCommand(o: EvalOptions, out: (line: string) => void, err: (line: string) => void): Promise<number> {
-    const loaded = await loadModel(o.spec, o.model, err, 'nnp eval');
     const structures = readStructures(o.structures, { units: o.units });
-    const results = await evaluateAll(loaded, structures, o.backend);
+    let results: EnergyForces[];
+    if (o.potential) {
+        const potential = (await loadSpecIr(o.spec, err, 'nnp eval')).potentials.find((p) => p.name === o.potential);
+        if (!potential) throw new CliError(`nnp eval: no potential named '${o.potential}' in ${o.spec}`);
+        const { evaluatePotential } = await import('../../../../runtime/src/reference/potentials.js');
+        results = structures.map((s) => evaluatePotential(potential, s));
+    } else {
+        results = await evaluateAll(await loadModel(o.spec, o.model, err, 'nnp eval'), structures, o.backend);
+    }
     if (o.json) out(evalJson(results));
     else for (const line of evalTable(structures, results)) out(line);
     return 0;
