@@ -52,3 +52,14 @@ it('offers structure files next to the spec after `from`, and specs after `impor
     expect(await at('dataset d { from | }')).not.toContain('"notes.txt"');
     expect(await at('import |')).toEqual(['"other.nnp"']);
 });
+
+it('offers the names of models, datasets and potentials where they are referenced', async () => {
+    const spec = `potential sw = stillinger_weber Si { }
+dataset hot { sample sw { crystal diamond Si a 5.431 A rattle 0.05 A frames 2 } }
+model si { element Si cutoff cosine 5 A descriptors for Si { radial Si eta 0.1 /A^2 } network for Si { hidden 4 activation tanh } }
+`;
+    expect(await complete(`${spec}train | on hot { epochs 1 }`)).toContain('si');
+    expect(await complete(`${spec}train si on | { epochs 1 }`)).toContain('hot');
+    const calculators = await complete(`${spec}run md | { timestep 1 fs }`);
+    expect(calculators).toEqual(expect.arrayContaining(['si', 'sw']));
+});
