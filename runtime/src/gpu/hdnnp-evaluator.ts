@@ -12,6 +12,7 @@ import { packSlots, type CsrNeighbors, type SlotList } from '../neighbors/slot-l
 import type { Structure } from '../structure.js';
 import { waitForQueue, type GpuContext } from './device.js';
 import { createBindGroup, encodeDispatch, pipelineCache, withValidation, type CompiledKernel } from './kernel.js';
+import { mapFloats, readBack } from './readback.js';
 
 export interface EnergyForces {
     /** Total energy, eV. */
@@ -124,18 +125,8 @@ export class GpuEvaluator {
         const device = this.ctx.device;
         const b = this.buffers!;
         const bytes = 4 * this.maxFunctions * order.length;
-        const read = async (src: GPUBuffer) => {
-            const staging = device.createBuffer({ size: bytes, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
-            const enc = device.createCommandEncoder();
-            enc.copyBufferToBuffer(src, 0, staging, 0, bytes);
-            device.queue.submit([enc.finish()]);
-            await waitForQueue(device);
-            await staging.mapAsync(GPUMapMode.READ);
-            const data = new Float32Array(staging.getMappedRange().slice(0));
-            staging.destroy();
-            return data;
-        };
-        const [g, d] = [await read(b.g), await read(b.dedg)];
+        const g = await readBack(device, b.g, bytes);
+        const d = await readBack(device, b.dedg, bytes);
         const counts = this.model.networks.map((n) => n.inputs);
         const g64: Float64Array[] = [];
         const d64: Float64Array[] = [];
@@ -191,10 +182,7 @@ export class GpuEvaluator {
             q.submit([enc.finish()]);
         });
         await waitForQueue(device);
-        await b.readback.mapAsync(GPUMapMode.READ, 0, 56 * n);
-        const out = new Float32Array(b.readback.getMappedRange(0, 56 * n).slice(0));
-        b.readback.unmap();
-        return out;
+        return mapFloats(b.readback, 56 * n);
     }
 
     private assemble(s: Structure, raw: Float32Array): EnergyForces {

@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { f32Literal, type BindingRegistry, type KernelDefinition } from '../../../compiler/src/kernel/wgsl-builder.js';
 import { describeAdapter, waitForQueue, type GpuContext } from './device.js';
 import { createBindGroup, encodeDispatch, pipelineCache, withValidation } from './kernel.js';
+import { mapFloats } from './readback.js';
 
 export interface SmokeOptions {
     readonly n?: number; // number of distances
@@ -111,10 +112,7 @@ async function evaluateOnGpu(device: GPUDevice, def: KernelDefinition<CutoffPara
         });
         await waitForQueue(device);
         // The copy is done, so mapping resolves at once and needs no throttling.
-        await readback.mapAsync(GPUMapMode.READ);
-        const result = new Float32Array(readback.getMappedRange().slice(0));
-        readback.unmap();
-        return result;
+        return await mapFloats(readback, outBytes);
     } finally {
         input.destroy();
         output.destroy();

@@ -7,10 +7,9 @@
 //   server → GETFORCE          client → FORCEREADY f64 E, i32 N, f64[3N] F, f64[9] virial, i32 n, n bytes
 //   server → EXIT              client closes and returns
 import { connect, type Socket } from 'node:net';
+import { BOHR_A, HARTREE_EV } from '../../../language/src/units.js';
 import type { Structure } from '../structure.js';
 
-export const BOHR_A = 0.529177210903;
-export const HARTREE_EV = 27.211386245988;
 
 export interface IpiResult {
     /** eV */

@@ -3,10 +3,10 @@
 import type { Structure } from '../../../../runtime/src/structure.js';
 import { readStructures } from '../../../../runtime/src/io/read-structures.js';
 import type { EnergyForces } from '../../../../runtime/src/gpu/hdnnp-evaluator.js';
+import { createEvaluator, type Backend } from '../backend.js';
 import { CliError } from '../cli-error.js';
 import { loadModel, loadSpecIr, type LoadedModel } from '../load-model.js';
 
-export type Backend = 'webgpu' | 'reference';
 
 export interface EvalOptions {
     readonly spec: string;
@@ -20,23 +20,13 @@ export interface EvalOptions {
 }
 
 export async function evaluateAll(loaded: LoadedModel, structures: readonly Structure[], backend: Backend): Promise<EnergyForces[]> {
-    const { model, params } = loaded;
-    if (backend === 'reference') {
-        const { evaluateReference } = await import('../../../../runtime/src/reference/evaluate.js');
-        return structures.map((s) => evaluateReference(model, params, s));
-    }
-    const { acquireGpu } = await import('../../../../runtime/src/gpu/device.js');
-    const { GpuEvaluator } = await import('../../../../runtime/src/gpu/hdnnp-evaluator.js');
-    const { buildNeighborList } = await import('../../../../runtime/src/neighbors/cell-list.js');
-    const ctx = await acquireGpu();
+    const evaluator = await createEvaluator(loaded, backend);
     try {
-        const evaluator = await GpuEvaluator.create(ctx, model, params, buildNeighborList);
         const out: EnergyForces[] = [];
         for (const s of structures) out.push(await evaluator.evaluate(s));
-        evaluator.destroy();
         return out;
     } finally {
-        await ctx.destroy();
+        await evaluator.close();
     }
 }
 
