@@ -4,19 +4,11 @@ import { lowerSpec } from '../../compiler/src/lower/lower-spec.js';
 import type { ModelIR } from '../../compiler/src/ir/model-ir.js';
 import type { ModelParameters } from '../../runtime/src/model/parameters.js';
 import type { Structure } from '../../runtime/src/structure.js';
+import { uniforms } from '../../runtime/src/math/random.js';
 import { checkText, describe } from './specs.js';
 
-/** Mulberry32: a small seeded generator, so a failing case can be replayed from its seed. */
-export function rng(seed: number): () => number {
-    let a = seed >>> 0;
-    return () => {
-        a = (a + 0x6d2b79f5) >>> 0;
-        let t = a;
-        t = Math.imul(t ^ (t >>> 15), t | 1);
-        t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-        return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-}
+/** Seeded uniforms (runtime/src/math/random.ts), so a failing case can be replayed from its seed. */
+export const rng = uniforms;
 
 /** A two-element model using the given cutoff, scaling and activation, with every function type. */
 export function allTypesSpec(cutoff = 'cosine 4.5 A inner 0.1', scaling = 'scale_center range -1 to 1', activation = 'tanh softplus'): string {

@@ -221,6 +221,7 @@ export type NnpKeywordNames =
     | "train"
     | "trajectory"
     | "uncertainty"
+    | "units"
     | "validation"
     | "vdos"
     | "velocities"
@@ -510,13 +511,17 @@ export function isCutoffSpec(item: unknown): item is CutoffSpec {
 export interface DataFile extends langium.AstNode {
     readonly $container: Dataset;
     readonly $type: 'DataFile';
+    energyUnit?: string;
     format?: DataFormat;
+    lengthUnit?: string;
     path: string;
 }
 
 export const DataFile = {
     $type: 'DataFile',
+    energyUnit: 'energyUnit',
     format: 'format',
+    lengthUnit: 'lengthUnit',
     path: 'path'
 } as const;
 
@@ -2093,8 +2098,16 @@ export class NnpAstReflection extends langium.AbstractAstReflection {
         DataFile: {
             name: DataFile.$type,
             properties: {
+                energyUnit: {
+                    name: DataFile.energyUnit,
+                    optional: true
+                },
                 format: {
                     name: DataFile.format,
+                    optional: true
+                },
+                lengthUnit: {
+                    name: DataFile.lengthUnit,
                     optional: true
                 },
                 path: {

@@ -8,6 +8,7 @@ import type {
 } from '../generated/ast.js';
 import { elementBySymbol } from '../elements.js';
 import { toInternal } from '../quantities.js';
+import { sameDimension, UNITS } from '../units.js';
 import { dataFileError } from './data-file-check.js';
 import { IssueCodes } from './issue-codes.js';
 import { reportDuplicates } from './model-validator.js';
@@ -53,6 +54,15 @@ export function checkDataFile(f: DataFile, accept: ValidationAcceptor): void {
     checkInputFile(f, 'path', f.path, 'Data file', accept, undefined, f.format ?? 'auto');
     if (!f.format && !inferDataFormat(f.path)) {
         accept('error', `Cannot tell the format of '${f.path}' from its name: add 'format extxyz' or 'format n2p2'.`, { node: f, property: 'path', code: IssueCodes.DataFormat });
+    }
+    for (const [property, dimension] of [['lengthUnit', 'length'], ['energyUnit', 'energy']] as const) {
+        const name = f[property];
+        if (name === undefined) continue;
+        const unit = UNITS.get(name);
+        if (!unit || !sameDimension(unit.dimension, { [dimension]: 1 })) {
+            const known = [...UNITS].filter(([, u]) => sameDimension(u.dimension, { [dimension]: 1 })).map(([n]) => n);
+            accept('error', `'${name}' is not a unit of ${dimension} (expected one of ${known.join(', ')}).`, { node: f, property, code: unit ? IssueCodes.WrongUnit : IssueCodes.UnknownUnit });
+        }
     }
 }
 

@@ -7,24 +7,12 @@ import { elementBySymbol } from '../../../language/src/elements.js';
 import { evaluatePotential } from '../reference/potentials.js';
 import type { Structure } from '../structure.js';
 import { crystal, type Lattice } from '../structures/crystal.js';
+import { normals } from '../math/random.js';
 
 /** Boltzmann constant, eV/K. */
 const KB = 8.617333262e-5;
 /** 1 eV/amu in Å²/fs²: a [Å/fs²] = F [eV/Å] / m [amu] × this. */
 const EV_PER_AMU = 9.648533212e-3;
-
-/** Mulberry32 with Box–Muller normals: small, seeded, the same on every machine. */
-function normals(seed: number): () => number {
-    let a = seed >>> 0;
-    const uniform = () => {
-        a = (a + 0x6d2b79f5) >>> 0;
-        let t = a;
-        t = Math.imul(t ^ (t >>> 15), t | 1);
-        t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-        return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-    return () => Math.sqrt(-2 * Math.log(1 - uniform())) * Math.cos(2 * Math.PI * uniform());
-}
 
 /** A structure labelled with the potential's energy, forces and (periodic) stress. */
 export function label(potential: PotentialIR, s: Structure): Structure {

@@ -3,7 +3,7 @@
 // code here, so the compiler can lay out kernels without a device.
 import type { ModelIR } from '../../../compiler/src/ir/model-ir.js';
 import type { NetworkConstants } from '../../../compiler/src/kernel/hdnnp/hdnnp-kernels.js';
-import type { ModelParameters } from '../model/parameters.js';
+import { resolvedNormalization, elementOffsets, type ModelParameters } from '../model/parameters.js';
 
 /**
  * The flat parameter buffer of a model (network weights, then per element the scaling vectors
@@ -61,14 +61,14 @@ function finiteOrZero(x: number): number {
 
 /** eV per network output unit: 1/conv_energy with normalisation, else 1. */
 export function energyScale(model: ModelIR, params: ModelParameters): number {
-    const n = model.normalization.kind === 'fixed' ? model.normalization : model.normalization.kind === 'auto' ? params.normalization : undefined;
+    const n = resolvedNormalization(model, params);
     return n ? 1 / n.convEnergy : 1;
 }
 
 /** N·mean_energy + Σ atom_energy offsets, eV: the part of E that does not come from the networks. */
 export function energyOffset(model: ModelIR, params: ModelParameters, symbols: readonly string[]): number {
-    const n = model.normalization.kind === 'fixed' ? model.normalization : model.normalization.kind === 'auto' ? params.normalization : undefined;
-    const offsets = new Map(model.elements.map((e) => [e.symbol, e.energyOffset]));
+    const n = resolvedNormalization(model, params);
+    const offsets = elementOffsets(model, params);
     let sum = 0;
     for (const s of symbols) sum += (offsets.get(s) ?? 0) + (n?.meanEnergy ?? 0);
     return sum;

@@ -4,7 +4,7 @@
 // 17 significant digits so that reading them back gives the same doubles.
 import { join } from 'node:path';
 import type { ModelIR, SymmetryFunctionIR } from '../../../compiler/src/ir/model-ir.js';
-import type { ModelParameters } from '../model/parameters.js';
+import { elementOffsets, resolvedNormalization, type ModelParameters } from '../model/parameters.js';
 import { writeFileAtomic } from './atomic-write.js';
 
 export interface N2p2Units {
@@ -57,11 +57,11 @@ export function n2p2Files(model: ModelIR, params: ModelParameters, units: N2p2Un
     if (hidden.length > 0) lines.push(`global_nodes_short ${hidden.map((l) => l.size).join(' ')}`);
     lines.push(`global_activation_short ${net.layers.map((l) => ACTIVATION_CODE[l.activation]).join(' ')}`);
     if (net.normalizeNodes) lines.push('normalize_nodes');
-    const norm = model.normalization.kind === 'fixed' ? model.normalization : model.normalization.kind === 'auto' ? params.normalization : undefined;
+    const norm = resolvedNormalization(model, params);
     if (norm) {
         lines.push(`mean_energy ${num(norm.meanEnergy / E)}`, `conv_energy ${num(norm.convEnergy * E)}`, `conv_length ${num(norm.convLength * L)}`);
     }
-    for (const e of model.elements) if (e.energyOffset !== 0) lines.push(`atom_energy ${e.symbol} ${num(e.energyOffset / E)}`);
+    for (const [symbol, offset] of elementOffsets(model, params)) if (offset !== 0) lines.push(`atom_energy ${symbol} ${num(offset / E)}`);
     for (const d of model.descriptors) for (const f of d.functions) lines.push(`symfunction_short ${d.element} ${symfunctionArgs(f, L)}`);
     const files = new Map<string, string>([['input.nn', `${lines.join('\n')}\n`]]);
 

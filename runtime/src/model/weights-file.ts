@@ -17,6 +17,7 @@ export function serializeWeights(p: ModelParameters): string {
         networks: p.networks.map((n) => ({ element: n.element, layers: n.layers.map((l) => ({ weights: [...l.weights], biases: [...l.biases] })) })),
         scaling: p.scaling.map((s) => ({ element: s.element, min: [...s.min], max: [...s.max], mean: [...s.mean], sigma: [...s.sigma] })),
         ...(p.normalization ? { normalization: p.normalization } : {}),
+        ...(p.offsets ? { offsets: p.offsets } : {}),
     };
     return `${JSON.stringify(json)}\n`;
 }
@@ -82,5 +83,15 @@ export function parseWeights(json: unknown, model: ModelIR, path = 'weights'): M
     const norm = o['normalization'] as Record<string, number> | undefined;
     const normalization = norm ? { meanEnergy: norm['meanEnergy']!, convEnergy: norm['convEnergy']!, convLength: norm['convLength']! } : undefined;
     if (model.normalization.kind === 'auto' && !normalization) fail('the model says `normalization auto` but the file has no fitted normalization');
-    return normalization ? { model: model.name, networks, scaling, normalization } : { model: model.name, networks, scaling };
+    const rawOffsets = o['offsets'] as Record<string, unknown> | undefined;
+    let offsets: Record<string, number> | undefined;
+    if (rawOffsets !== undefined) {
+        offsets = {};
+        for (const e of model.elements) {
+            const v = rawOffsets[e.symbol] ?? 0;
+            if (typeof v !== 'number' || !Number.isFinite(v)) fail(`offsets ${e.symbol}: expected a finite number`);
+            offsets[e.symbol] = v as number;
+        }
+    }
+    return { model: model.name, networks, scaling, ...(normalization ? { normalization } : {}), ...(offsets ? { offsets } : {}) };
 }

@@ -24,7 +24,7 @@
 // finite differences of E under strain. W is symmetric (rotation invariance). Stress is given for
 // fully periodic structures only; the virial always (without images it equals −Σ_k F_k ⊗ r_k).
 import type { ModelIR } from '../../../compiler/src/ir/model-ir.js';
-import type { ModelParameters } from '../model/parameters.js';
+import { elementOffsets, resolvedNormalization, type ModelParameters } from '../model/parameters.js';
 import { det3 } from '../math/mat3.js';
 import { buildReferenceNeighbors, type ReferenceNeighbors } from '../neighbors/reference-neighbors.js';
 import type { Structure } from '../structure.js';
@@ -78,13 +78,27 @@ export interface ReferenceOptions {
     readonly neighbors?: ReferenceNeighbors;
 }
 
-export function prepareModel(model: ModelIR, params: ModelParameters): PreparedModel {
+/** The symmetry functions of a model, per element (ascending Z), and their cutoffs. */
+export interface PreparedDescriptors {
+    readonly elementIndex: ReadonlyMap<string, number>;
+    readonly functions: readonly (readonly PreparedFunction[])[];
+    readonly elementCutoff: readonly number[];
+    readonly cutoff: number;
+}
+
+export function prepareDescriptors(model: ModelIR): PreparedDescriptors {
     const elementIndex = new Map(model.elements.map((e, i) => [e.symbol, i]));
     const cutoffs = new CutoffCache();
     const functions = model.elements.map((e) => {
         const d = model.descriptors.find((x) => x.element === e.symbol);
         return (d?.functions ?? []).map((f) => prepareFunction(f, elementIndex, cutoffs));
     });
+    const elementCutoff = functions.map((fs) => fs.reduce((m, f) => Math.max(m, f.rc), 0));
+    return { elementIndex, functions, elementCutoff, cutoff: elementCutoff.reduce((a, b) => Math.max(a, b), 0) };
+}
+
+export function prepareModel(model: ModelIR, params: ModelParameters): PreparedModel {
+    const { elementIndex, functions, elementCutoff, cutoff } = prepareDescriptors(model);
     const networks = model.elements.map((e, i) => {
         const ir = model.networks.find((n) => n.element === e.symbol);
         const p = params.networks.find((n) => n.element === e.symbol);
@@ -94,15 +108,14 @@ export function prepareModel(model: ModelIR, params: ModelParameters): PreparedM
         return prepareNetwork(ir, p);
     });
     const scalers = model.elements.map((e, i) => scalerFor(model.scaling, params.scaling.find((s) => s.element === e.symbol), functions[i]!.length, e.symbol));
-    const norm = model.normalization.kind === 'fixed' ? model.normalization : model.normalization.kind === 'auto' ? params.normalization : undefined;
+    const norm = resolvedNormalization(model, params);
+    const offsets = elementOffsets(model, params);
     const energyScale = norm ? 1 / norm.convEnergy : 1;
     const meanEnergy = norm ? norm.meanEnergy : 0;
-    const elementCutoff = functions.map((fs) => fs.reduce((m, f) => Math.max(m, f.rc), 0));
     return {
-        model, elementIndex, functions, networks, scalers, elementCutoff,
-        cutoff: elementCutoff.reduce((a, b) => Math.max(a, b), 0),
+        model, elementIndex, functions, networks, scalers, elementCutoff, cutoff,
         energyScale, meanEnergy,
-        atomOffset: model.elements.map((e) => e.energyOffset),
+        atomOffset: model.elements.map((e) => offsets.get(e.symbol)!),
     };
 }
 
@@ -183,7 +196,7 @@ export function evaluatePrepared(pm: PreparedModel, s: Structure, options: Refer
 }
 
 /** Atom i's neighbours within r_c (strict) from the list, in list order. */
-function environment(list: ReferenceNeighbors, i: number, rc: number, species: readonly number[], zOf: readonly number[]): AtomEnvironment {
+export function environment(list: ReferenceNeighbors, i: number, rc: number, species: readonly number[], zOf: readonly number[]): AtomEnvironment {
     const start = list.offsets[i]!;
     const end = list.offsets[i + 1]!;
     let count = 0;
@@ -211,6 +224,6 @@ function environment(list: ReferenceNeighbors, i: number, rc: number, species: r
     return new AtomEnvironment({ element, z, d, r, atom, entry });
 }
 
-function emptyList(n: number): ReferenceNeighbors {
+export function emptyList(n: number): ReferenceNeighbors {
     return { offsets: new Uint32Array(n + 1), neighbors: new Uint32Array(0), displacements: new Float64Array(0), shifts: new Int32Array(0), distances: new Float64Array(0) };
 }

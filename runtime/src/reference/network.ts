@@ -187,3 +187,25 @@ export function runNetwork(net: PreparedNetwork, input: ArrayLike<number>, dEdIn
     }
     return ys[L - 1]![0]!;
 }
+
+/**
+ * f''(x), needed by the weight gradient of a force loss (the derivative of f' along the tangent):
+ *   linear 0 · tanh −2t(1 − t²) · logistic σ(1−σ)(1−2σ) · softplus σ(1−σ) · relu 0 ·
+ *   gaussian (x² − 1)e^{−x²/2} · cos −cos x · reverse_logistic −σ(1−σ)(1−2σ) · exp e^{−x} · harmonic 2
+ * (0 where n2p2's clamps make f constant: |x| > 35 for logistic and softplus).
+ */
+export function activationSecond(a: Activation, x: number): number {
+    const sigma = () => 1 / (1 + Math.exp(-x));
+    switch (a) {
+        case 'linear': case 'relu': return 0;
+        case 'tanh': { const t = Math.tanh(x); return -2 * t * (1 - t * t); }
+        case 'logistic': { if (Math.abs(x) > EXP_LIMIT) return 0; const s = sigma(); return s * (1 - s) * (1 - 2 * s); }
+        case 'softplus': { if (Math.abs(x) > EXP_LIMIT) return 0; const s = sigma(); return s * (1 - s); }
+        case 'gaussian': return (x * x - 1) * Math.exp(-0.5 * x * x);
+        case 'cos': return -Math.cos(x);
+        case 'reverse_logistic': { const s = sigma(); return -s * (1 - s) * (1 - 2 * s); }
+        case 'exp': return Math.exp(-x);
+        case 'harmonic': return 2;
+        default: { const never: never = a; throw new Error(`unknown activation ${JSON.stringify(never)}`); }
+    }
+}
