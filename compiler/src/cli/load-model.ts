@@ -1,4 +1,5 @@
 // A model ready to evaluate: its spec checked and lowered, its weights file read and shape-checked.
+import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { ModelIR, SpecIR } from '../ir/model-ir.js';
 import { lowerSpec } from '../lower/lower-spec.js';
@@ -6,6 +7,7 @@ import type { ModelParameters } from '../../../runtime/src/model/parameters.js';
 import { readWeights } from '../../../runtime/src/model/weights-file.js';
 import { CliError } from './cli-error.js';
 import { checkFiles } from './commands/check.js';
+import { trainingOutputs } from './commands/train.js';
 
 export interface LoadedModel {
     readonly model: ModelIR;
@@ -29,7 +31,17 @@ export async function loadModel(spec: string, name: string | undefined, err: (li
     if (!model) {
         throw new CliError(name ? `${command}: no model named '${name}' in ${spec} (models: ${models.map((m) => m.name).join(', ') || 'none'})` : `${command}: ${spec} defines no model`);
     }
-    if (!model.weights) throw new CliError(`${command}: model '${model.name}' has no weights yet (train it, or add 'weights "file.weights.json"')`);
-    const params = readWeights(resolve(dirname(spec), model.weights), model);
+    const path = weightsPath(ir, model, dirname(spec));
+    if (!path) throw new CliError(`${command}: model '${model.name}' has no weights yet (train it with nnp train, or add 'weights "file.weights.json"')`);
+    const params = readWeights(path, model);
     return { model, params };
+}
+
+/** The model's `weights` file, else the weights its train block saves (when training has written them). */
+export function weightsPath(ir: SpecIR, model: ModelIR, specDir: string): string | undefined {
+    if (model.weights) return resolve(specDir, model.weights);
+    const training = ir.trainings.find((t) => t.model === model.name);
+    if (!training) return undefined;
+    const trained = trainingOutputs(specDir, training).weights;
+    return existsSync(trained) ? trained : undefined;
 }

@@ -6,7 +6,7 @@ import { WeightsFileError } from '../../../runtime/src/model/weights-file.js';
 import { CliError, ExitCode } from './cli-error.js';
 import { checkCommand } from './commands/check.js';
 import { compileCommand } from './commands/compile.js';
-import { runCommand, trainCommand } from './commands/unavailable.js';
+import { runCommand } from './commands/unavailable.js';
 import { ENERGY_UNITS, LENGTH_UNITS, unitFactor } from './units-option.js';
 
 const VERSION = '0.1.0';
@@ -143,14 +143,24 @@ const COMMANDS: Readonly<Record<string, Command>> = {
         },
     },
     train: {
-        usage: 'nnp train <spec.nnp> [--resume]',
-        summary: "train the spec's models (not available in this version)",
-        help: 'Checks the spec and lists its train blocks. Training on WebGPU is not part of this version:\n'
-            + 'the command says so and exits with status 3 without training anything.',
-        options: { resume: { type: 'boolean' } },
-        run: async (files, _v, io) => {
+        usage: 'nnp train <spec.nnp> [--resume] [--backend webgpu|reference] [--model name] [--epochs N]',
+        summary: "train the spec's models on their datasets",
+        help: 'Runs the train blocks of the spec (or the one of --model): reads or samples the datasets, splits them,\n'
+            + 'fits per-element energy offsets and the scaling statistics on the training split, and fits the\n'
+            + 'networks to energies and forces with Adam on WebGPU (or a ridge fit for linear models).\n'
+            + 'Writes the weights to the block\'s `save` path (default out/<model>.weights.json), a checkpoint every N\n'
+            + 'epochs, a JSON-lines log, a report (.report.md/.json) and SVG plots next to it.\n'
+            + '--resume continues from the checkpoint and ends with exactly the weights of an uninterrupted run.\n'
+            + '--backend reference trains in float64 on the CPU; --epochs overrides the spec (quick runs).',
+        options: { resume: { type: 'boolean' }, backend: { type: 'string' }, model: { type: 'string' }, epochs: { type: 'string' } },
+        run: async (files, v, io) => {
             if (files.length !== 1) throw new CliError('nnp train: give exactly one spec', ExitCode.Usage);
-            return trainCommand(files[0]!, io.err);
+            const backend = (v['backend'] as string | undefined) ?? 'webgpu';
+            if (backend !== 'webgpu' && backend !== 'reference') throw new CliError(`nnp train: --backend must be webgpu or reference, got '${backend}'`, ExitCode.Usage);
+            const epochs = v['epochs'] === undefined ? undefined : Number(v['epochs']);
+            if (epochs !== undefined && !(Number.isInteger(epochs) && epochs >= 0)) throw new CliError(`nnp train: --epochs must be a whole number, got '${String(v['epochs'])}'`, ExitCode.Usage);
+            const { trainCommand } = await import('./commands/train.js');
+            return trainCommand({ spec: files[0]!, resume: v['resume'] === true, backend, ...(v['model'] ? { model: v['model'] as string } : {}), ...(epochs !== undefined ? { epochs } : {}) }, io.out, io.err);
         },
     },
     run: {

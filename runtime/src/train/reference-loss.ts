@@ -34,8 +34,12 @@ export interface Predictions {
     readonly forces: Float64Array[];
 }
 
-/** L and, when `grad` is given (length = layout.total), ∂L/∂w added into it. */
-export function referenceLoss(layout: ParameterLayout, w: Float64Array, set: readonly TrainingStructure[], indices: readonly number[], weights: LossWeights, sigma: number, grad?: Float64Array, predictions?: Predictions): BatchLoss {
+/**
+ * L and, when `grad` is given (length = layout.total), ∂L/∂w added into it. `stats` (2 per structure
+ * of the set) receives ΔE_s/N_s and Σ|ΔF|² of the batch's structures; `predictions` the batch's
+ * predicted energies (minus offsets) and forces, in batch order.
+ */
+export function referenceLoss(layout: ParameterLayout, w: Float64Array, set: readonly TrainingStructure[], indices: readonly number[], weights: LossWeights, sigma: number, grad?: Float64Array, predictions?: Predictions, stats?: Float64Array): BatchLoss {
     const nets = layout.networks.map((n) => networkView(n, w));
     const grads = grad ? layout.networks.map((n) => networkView(n, grad)) : undefined;
     let totalAtoms = 0;
@@ -72,7 +76,13 @@ export function referenceLoss(layout: ParameterLayout, w: Float64Array, set: rea
         const dE = sigma * nnSum - s.target;
         energySq += (dE / n) ** 2;
         const dF = F.map((f, k) => f - s.forces[k]!);
-        for (const x of dF) forceSq += x * x;
+        let f2 = 0;
+        for (const x of dF) f2 += x * x;
+        forceSq += f2;
+        if (stats) {
+            stats[2 * si] = dE / n;
+            stats[2 * si + 1] = f2;
+        }
         if (predictions) {
             predictions.energies[b] = sigma * nnSum;
             predictions.forces[b] = F;

@@ -1,0 +1,145 @@
+// `nnp train <spec> [--resume]`: runs the spec's train blocks. Per block it writes, next to the
+// weights file named by `save` (default out/<model>.weights.json beside the spec):
+//   <stem>.weights.json     trained weights, scaling statistics, offsets (read by nnp eval, nnp export)
+//   <stem>.checkpoint.json  resumable state (or the path of `checkpoint "…" every N`)
+//   <stem>.log.jsonl        one JSON line per epoch
+//   <stem>.report.json/.md  errors per split, element and config_type
+//   <stem>.learning-curve.svg, <stem>.parity-energy.svg, <stem>.parity-forces.svg
+import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import type { TrainingIR } from '../../ir/model-ir.js';
+import { writeFileAtomic } from '../../../../runtime/src/io/atomic-write.js';
+import { writeWeights } from '../../../../runtime/src/model/weights-file.js';
+import type { EpochRecord } from '../../../../runtime/src/train/checkpoint.js';
+import { CliError } from '../cli-error.js';
+import { loadSpecIr } from '../load-model.js';
+
+export interface TrainCommandOptions {
+    readonly spec: string;
+    readonly resume: boolean;
+    readonly backend: 'webgpu' | 'reference';
+    /** Train only the block of this model. */
+    readonly model?: string;
+    /** Overrides the spec's epoch count (quick runs). */
+    readonly epochs?: number;
+}
+
+/** Output paths of a train block, relative to the spec's folder. */
+export function trainingOutputs(specDir: string, t: TrainingIR): { weights: string; stem: string; checkpoint: string; every: number } {
+    const weights = resolve(specDir, t.save ?? `out/${t.model}.weights.json`);
+    const stem = weights.replace(/(\.weights)?\.json$/i, '');
+    return { weights, stem, checkpoint: resolve(specDir, t.checkpoint?.path ?? `${stem}.checkpoint.json`), every: t.checkpoint?.every ?? 10 };
+}
+
+export async function trainCommand(o: TrainCommandOptions, out: (line: string) => void, err: (line: string) => void): Promise<number> {
+    const ir = await loadSpecIr(o.spec, err, 'nnp train');
+    const blocks = ir.trainings.filter((t) => !o.model || t.model === o.model);
+    if (ir.trainings.length === 0) throw new CliError(`nnp train: ${o.spec} has no train blocks`);
+    if (blocks.length === 0) throw new CliError(`nnp train: no train block for model '${o.model}' in ${o.spec}`);
+    const { prepareProblem, runTraining } = await import('../../../../runtime/src/train/trainer.js');
+    const { buildReport } = await import('../../../../runtime/src/train/report.js');
+    const specDir = dirname(resolve(o.spec));
+    let ctx: Awaited<ReturnType<typeof import('../../../../runtime/src/gpu/device.js').acquireGpu>> | undefined;
+    let backendName = 'float64 reference (CPU)';
+    if (o.backend === 'webgpu') {
+        const { acquireGpu, describeAdapter } = await import('../../../../runtime/src/gpu/device.js');
+        ctx = await acquireGpu();
+        backendName = `WebGPU: ${describeAdapter(ctx.adapterInfo)}`;
+    }
+    try {
+        for (const block of blocks) {
+            const training = o.epochs !== undefined ? { ...block, epochs: o.epochs } : block;
+            const paths = trainingOutputs(specDir, training);
+            mkdirSync(dirname(paths.weights), { recursive: true });
+            mkdirSync(dirname(paths.checkpoint), { recursive: true });
+            const t0 = performance.now();
+            const problem = prepareProblem(ir, training, specDir);
+            const [tr, va, te] = problem.sets;
+            const atoms = (s: readonly { atoms: readonly unknown[] }[]) => s.reduce((a, x) => a + x.atoms.length, 0);
+            err(`nnp train: model '${training.model}': ${tr.length} training structures (${atoms(tr)} atoms), ${va.length} validation, ${te.length} test` +
+                `${problem.data.skipped.length ? `; ${problem.data.skipped.length} invalid structures skipped` : ''}; descriptors in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+            for (const s of problem.data.skipped.slice(0, 5)) err(`  skipped ${s.id}: ${s.reason}`);
+            err(`nnp train: ${problem.layout.total} weights, ${training.optimizer.kind}, ${training.epochs} epochs, batch ${training.batch}, on ${backendName}`);
+            const logPath = `${paths.stem}.log.jsonl`;
+            const progress = new Progress(training.epochs, err);
+            const logLines: string[] = [];
+            let logStarted = false;
+            const result = await runTraining(problem, {
+                backend: o.backend,
+                ...(ctx ? { device: ctx.device } : {}),
+                checkpointPath: paths.checkpoint,
+                checkpointEvery: Math.max(1, paths.every),
+                resume: o.resume,
+                onMessage: (line) => err(`nnp train: ${line}`),
+                onEpoch: (record, resumed) => {
+                    logLines.push(JSON.stringify(record));
+                    if (resumed) return;
+                    // the first new epoch rewrites the log with exactly the checkpoint's epochs (a killed
+                    // run may have logged epochs after its last checkpoint), later ones append
+                    if (logStarted) appendFileSync(logPath, `${logLines.at(-1)}\n`);
+                    else writeFileAtomic(logPath, logLines.map((l) => `${l}\n`).join(''));
+                    logStarted = true;
+                    progress.update(record);
+                },
+            });
+            progress.done();
+            writeWeights(paths.weights, result.params);
+            const { report, files } = buildReport(problem, result, backendName);
+            writeFileSync(`${paths.stem}.report.json`, files.json);
+            writeFileSync(`${paths.stem}.report.md`, files.markdown);
+            writeFileSync(`${paths.stem}.learning-curve.svg`, files.learningCurve);
+            writeFileSync(`${paths.stem}.parity-energy.svg`, files.parityEnergy);
+            writeFileSync(`${paths.stem}.parity-forces.svg`, files.parityForces);
+            for (const [name, s] of Object.entries(report.splits)) {
+                out(`${training.model} ${name.padEnd(10)} energy RMSE ${s.energyRmse.toFixed(2)} meV/atom (MAE ${s.energyMae.toFixed(2)}), force RMSE ${s.forceRmse.toFixed(1)} meV/A (MAE ${s.forceMae.toFixed(1)})  [${s.structures} structures]`);
+            }
+            out(`${training.model}: ${result.history.length} epochs in ${result.seconds.toFixed(1)} s (best epoch ${result.bestEpoch}${result.stoppedEarly ? ', stopped early' : ''}); weights ${paths.weights}; report ${paths.stem}.report.md`);
+        }
+    } finally {
+        await ctx?.destroy();
+    }
+    return 0;
+}
+
+/** A progress bar on a terminal, plain lines (about 50 per run) otherwise. */
+class Progress {
+    private readonly tty = process.stderr.isTTY === true;
+    private readonly every: number;
+    private readonly start = performance.now();
+    private first: number | undefined;
+    private last = 0;
+
+    constructor(private readonly epochs: number, private readonly err: (line: string) => void) {
+        this.every = Math.max(1, Math.round(epochs / 50));
+    }
+
+    update(r: EpochRecord): void {
+        this.first ??= r.epoch - 1;
+        const done = r.epoch - this.first;
+        const perEpoch = (performance.now() - this.start) / 1000 / Math.max(1, done);
+        const eta = perEpoch * (this.epochs - r.epoch);
+        const v = r.validation ? `  val E ${(1000 * r.validation.energyRmse).toFixed(2)} F ${(1000 * r.validation.forceRmse).toFixed(1)}` : '';
+        const text = `epoch ${r.epoch}/${this.epochs}  loss ${r.train.loss.toExponential(3)}  E ${(1000 * r.train.energyRmse).toFixed(2)} meV/atom  F ${(1000 * r.train.forceRmse).toFixed(1)} meV/A${v}  lr ${r.lr.toExponential(2)}  ETA ${formatSeconds(eta)}`;
+        if (this.tty) {
+            const now = performance.now();
+            if (now - this.last < 100 && r.epoch < this.epochs) return;
+            this.last = now;
+            const width = 24;
+            const filled = Math.round((width * r.epoch) / this.epochs);
+            process.stderr.write(`\r\x1b[K[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${text}`);
+        } else if (r.epoch % this.every === 0 || r.epoch === 1 || r.epoch === this.epochs) {
+            this.err(text);
+        }
+    }
+
+    done(): void {
+        if (this.tty) process.stderr.write('\n');
+    }
+}
+
+function formatSeconds(s: number): string {
+    if (!Number.isFinite(s)) return '?';
+    if (s < 60) return `${s.toFixed(0)}s`;
+    if (s < 3600) return `${Math.floor(s / 60)}m${String(Math.round(s % 60)).padStart(2, '0')}s`;
+    return `${Math.floor(s / 3600)}h${String(Math.round((s % 3600) / 60)).padStart(2, '0')}m`;
+}
