@@ -142,7 +142,7 @@ describe('nnp eval --potential', () => {
     });
 });
 
-describe('protocols and training without a runtime', () => {
+describe('protocols without a runtime', () => {
     it('nnp run says plainly that the protocol is not available', () => {
         const r = nnp(['run', 'examples/argon/model.nnp', 'liquid']);
         expect(r.code).toBe(3);
@@ -152,12 +152,6 @@ describe('protocols and training without a runtime', () => {
     it('nnp run names the runs when the requested one does not exist', () => {
         const r = nnp(['run', 'examples/silicon/model.nnp', 'freeze']);
         expect([r.code, r.err.trim()]).toEqual([1, "nnp run: no run named 'freeze' in examples/silicon/model.nnp (runs: melt, reference_phonons)"]);
-    });
-
-    it('nnp train says plainly that training is not available', () => {
-        const r = nnp(['train', 'examples/silicon/model.nnp']);
-        expect(r.code).toBe(3);
-        expect(r.err).toContain('training is not available in this version of nnp');
     });
 });
 

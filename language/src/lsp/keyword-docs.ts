@@ -99,6 +99,7 @@ export const KEYWORD_DOCS: Readonly<Record<string, string>> = {
     costheta0: 'Stillinger–Weber preferred angle cos θ₀ (−1/3, tetrahedral, for Si).',
     c9: 'Axilrod–Teller–Muto coefficient C₉ (energy·length⁹, e.g. eV*A^9).',
     format: 'The file format when the extension does not tell: extxyz (extended XYZ, ASE) or n2p2 (input.data).',
+    units: '`units <length> <energy>` after a data file: the units its numbers are in, for files that carry none (n2p2 input.data), e.g. `units bohr Ha`. Default Å and eV; extended XYZ is always Å and eV (ASE).',
     extxyz: 'Extended XYZ (ASE conventions): Lattice, Properties, pbc, energy, forces, stress.',
     n2p2: 'n2p2 input.data: begin / lattice / atom / energy / charge / end blocks.',
     md: 'Molecular dynamics: as a sampling method, frames taken every few steps between two temperatures; as a run, the md protocol (ensemble, timestep, steps, outputs).',

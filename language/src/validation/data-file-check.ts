@@ -6,13 +6,16 @@ import { readStructures, type StructureFormat } from '../../../runtime/src/io/re
 
 const cache = new Map<string, { key: string; error: string | undefined }>();
 
-/** The reader's error message for the file, or undefined when it parses (or cannot be stat'ed). */
-export function dataFileError(path: string, format?: StructureFormat): string | undefined {
+/**
+ * The reader's error message for the file, or undefined when it parses (or cannot be stat'ed).
+ * With `allowNonFinite` (a dataset that says `skip invalid`), NaN/inf values are not errors.
+ */
+export function dataFileError(path: string, format?: StructureFormat, allowNonFinite = false): string | undefined {
     let key: string;
     try {
         const st = statSync(path);
         if (!st.isFile()) return `${path} is not a file`;
-        key = `${st.size}:${st.mtimeMs}:${format ?? ''}`;
+        key = `${st.size}:${st.mtimeMs}:${format ?? ''}:${allowNonFinite}`;
     } catch {
         return undefined; // missing files are reported separately
     }
@@ -20,7 +23,7 @@ export function dataFileError(path: string, format?: StructureFormat): string | 
     if (hit?.key === key) return hit.error;
     let error: string | undefined;
     try {
-        readStructures(path, format ? { format } : {});
+        readStructures(path, { ...(format ? { format } : {}), ...(allowNonFinite ? { onNonFinite: () => {} } : {}) });
     } catch (e) {
         error = (e as Error).message;
     }

@@ -21,14 +21,14 @@ export function resolveSpecPath(node: AstNode, path: string): string | undefined
     return resolve(dirname(uri.fsPath), path);
 }
 
-function checkInputFile(node: AstNode, property: string, path: string, what: string, accept: ValidationAcceptor, index?: number, parse?: 'extxyz' | 'n2p2' | 'auto'): void {
+function checkInputFile(node: AstNode, property: string, path: string, what: string, accept: ValidationAcceptor, index?: number, parse?: 'extxyz' | 'n2p2' | 'auto', allowNonFinite = false): void {
     const abs = resolveSpecPath(node, path);
     if (abs && !existsSync(abs)) {
         accept('warning', `${what} '${path}' does not exist (yet); it must exist when the spec runs.`, { node, property, index, code: IssueCodes.FileMissing });
         return;
     }
     if (abs && parse && (parse !== 'auto' || inferDataFormat(path))) {
-        const error = dataFileError(abs, parse === 'auto' ? undefined : parse);
+        const error = dataFileError(abs, parse === 'auto' ? undefined : parse, allowNonFinite);
         // the reader names the file by its absolute path; the spec's own spelling is shorter and stable
         if (error) accept('error', `${what} '${path}' does not parse: ${error.split(abs).join(path)}`, { node, property, index, code: IssueCodes.DataFileInvalid });
     }
@@ -51,7 +51,9 @@ export function inferDataFormat(path: string): 'extxyz' | 'n2p2' | undefined {
 }
 
 export function checkDataFile(f: DataFile, accept: ValidationAcceptor): void {
-    checkInputFile(f, 'path', f.path, 'Data file', accept, undefined, f.format ?? 'auto');
+    // a dataset that skips invalid structures accepts NaN/inf values (training counts what it skips)
+    const skipsInvalid = f.$container.items.some((i) => i.$type === 'SkipInvalid');
+    checkInputFile(f, 'path', f.path, 'Data file', accept, undefined, f.format ?? 'auto', skipsInvalid);
     if (!f.format && !inferDataFormat(f.path)) {
         accept('error', `Cannot tell the format of '${f.path}' from its name: add 'format extxyz' or 'format n2p2'.`, { node: f, property: 'path', code: IssueCodes.DataFormat });
     }

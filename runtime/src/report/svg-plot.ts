@@ -109,11 +109,14 @@ function range(values: number[], log: boolean): Axis {
 }
 
 function legend(series: readonly Series[]): string[] {
-    return series.map((s, k) => {
-        const y = M.top + 14 + 16 * k;
-        const x = W - M.right - 150;
-        return `<rect x="${x}" y="${y - 9}" width="12" height="12" fill="${s.color}"/><text x="${x + 18}" y="${y + 1}">${esc(s.name)}</text>`;
+    const width = 26 + 6.8 * Math.max(...series.map((s) => s.name.length), 0);
+    const x = W - M.right - width - 6;
+    const out = [`<rect x="${x - 6}" y="${M.top + 4}" width="${width.toFixed(0)}" height="${16 * series.length + 6}" fill="white" fill-opacity="0.85" stroke="#ccc"/>`];
+    series.forEach((s, k) => {
+        const y = M.top + 18 + 16 * k;
+        out.push(`<rect x="${x}" y="${y - 9}" width="12" height="12" fill="${s.color}"/><text x="${x + 18}" y="${y + 1}">${esc(s.name)}</text>`);
     });
+    return out;
 }
 
 /** Lines through (x, y) per series; with `logY`, non-positive values are left out. */

@@ -5,6 +5,7 @@ import { resolve } from 'node:path';
 import type { DatasetIR, ModelIR, SpecIR } from '../../../compiler/src/ir/model-ir.js';
 import { UNITS } from '../../../language/src/units.js';
 import { sample } from '../data/sample.js';
+import type { NonFiniteValueError } from '../io/data-file-error.js';
 import { readStructures, type StructureFormat } from '../io/read-structures.js';
 import { permutation, uniforms } from '../math/random.js';
 import type { Structure } from '../structure.js';
@@ -28,7 +29,10 @@ export interface TrainingData {
     readonly skipped: readonly { readonly id: string; readonly reason: string }[];
 }
 
-export class DatasetError extends Error {}
+/** A problem with the training data or settings that the user can fix (reported in one line). */
+export class DatasetError extends Error {
+    override readonly name = 'DatasetError';
+}
 
 export interface LoadOptions {
     /** Folder that relative paths in the spec are relative to. */
@@ -48,7 +52,7 @@ export function loadTrainingData(spec: SpecIR, datasets: readonly string[], mode
         const ds = spec.datasets.find((d) => d.name === name);
         if (!ds) throw new DatasetError(`no dataset named '${name}'`);
         const kept: LabelledStructure[] = [];
-        for (const item of readDataset(ds, spec, options.baseDir)) {
+        for (const item of readDataset(ds, spec, options.baseDir, skipped)) {
             const problem = invalidReason(item.structure, elements, options.needForces);
             if (!problem) kept.push(item);
             else if (ds.skipInvalid) skipped.push({ id: item.id, reason: problem });
@@ -63,7 +67,8 @@ export function loadTrainingData(spec: SpecIR, datasets: readonly string[], mode
     return { train, validation, test, skipped };
 }
 
-function readDataset(ds: DatasetIR, spec: SpecIR, baseDir: string): LabelledStructure[] {
+/** The dataset's structures; with `skip invalid`, those with NaN/inf values go to `unreadable`. */
+function readDataset(ds: DatasetIR, spec: SpecIR, baseDir: string, unreadable: { id: string; reason: string }[]): LabelledStructure[] {
     const out: LabelledStructure[] = [];
     let sampleIndex = 0;
     for (const source of ds.sources) {
@@ -74,7 +79,8 @@ function readDataset(ds: DatasetIR, spec: SpecIR, baseDir: string): LabelledStru
                 energy: unitFactor(source['energyUnit'] as string | undefined),
             };
             const format = source['format'] as StructureFormat | undefined;
-            const structures = readStructures(path, { ...(format ? { format } : {}), ...(source['lengthUnit'] ? { units } : {}) });
+            const onNonFinite = (e: NonFiniteValueError) => unreadable.push({ id: `${source['path'] as string}:${e.line}`, reason: `expected ${e.expected}, found ${e.found}` });
+            const structures = readStructures(path, { ...(format ? { format } : {}), ...(source['lengthUnit'] ? { units } : {}), ...(ds.skipInvalid ? { onNonFinite } : {}) });
             structures.forEach((s, k) => {
                 const where = s.source ? `${source['path'] as string}:${s.source.line}` : `${source['path'] as string} #${k + 1}`;
                 out.push({ structure: s, id: `${where} (structure ${k + 1})`, dataset: ds.name, group: groupOf(s, ds.name) });

@@ -1,8 +1,9 @@
 // Per-element energy offsets by least squares on the training split, and the `normalization auto`
 // energy unit. Offsets o_e minimise Σ_s (E_s − Σ_e n_se o_e)² (n_se = atoms of element e in
-// structure s), solved through the normal equations with a tiny ridge term (10⁻¹⁰ of the mean
-// diagonal) so that data with fixed stoichiometry (every water frame has n_H = 2 n_O) gets the
-// minimum-norm split instead of a singular matrix.
+// structure s), solved for the deviations δ_e = o_e − ē from the mean energy per atom ē through the
+// normal equations with a tiny ridge term (10⁻¹⁰ of the mean diagonal): data with a fixed
+// stoichiometry (every water frame has n_H = 2 n_O) determines only one combination, and then gets
+// the split closest to equal offsets instead of a singular matrix.
 import { solveSymmetric } from '../math/linear-solve.js';
 import type { Structure } from '../structure.js';
 
@@ -10,13 +11,18 @@ export function fitElementOffsets(structures: readonly Structure[], elements: re
     const E = elements.length;
     const ata = new Float64Array(E * E);
     const aty = new Float64Array(E);
+    const residual = (s: Structure) => s.energy! - s.symbols.reduce((a, sym) => a + (fixed.get(sym) ?? 0), 0);
+    let total = 0;
+    let atoms = 0;
+    for (const s of structures) {
+        total += residual(s);
+        atoms += s.symbols.length;
+    }
+    const mean = atoms > 0 ? total / atoms : 0;
     for (const s of structures) {
         const n = new Float64Array(E);
-        let y = s.energy!;
-        for (const sym of s.symbols) {
-            n[elements.indexOf(sym)]!++;
-            y -= fixed.get(sym) ?? 0;
-        }
+        const y = residual(s) - mean * s.symbols.length;
+        for (const sym of s.symbols) n[elements.indexOf(sym)]!++;
         for (let a = 0; a < E; a++) {
             aty[a]! += n[a]! * y;
             for (let b = 0; b < E; b++) ata[a * E + b]! += n[a]! * n[b]!;
@@ -25,8 +31,8 @@ export function fitElementOffsets(structures: readonly Structure[], elements: re
     let trace = 0;
     for (let a = 0; a < E; a++) trace += ata[a * E + a]!;
     for (let a = 0; a < E; a++) ata[a * E + a]! += 1e-10 * (trace / E || 1);
-    const o = solveSymmetric(ata, aty, E);
-    return new Map(elements.map((e, i) => [e, o[i]!]));
+    const delta = solveSymmetric(ata, aty, E);
+    return new Map(elements.map((e, i) => [e, mean + delta[i]!]));
 }
 
 /**

@@ -8,7 +8,7 @@ import { mixSeed, permutation, uniforms } from '../math/random.js';
 import type { ModelParameters, ScalingStatistics } from '../model/parameters.js';
 import { scalerFor } from '../reference/scaling.js';
 import { readCheckpoint, writeCheckpoint, type Checkpoint, type EpochRecord, type SplitMetrics } from './checkpoint.js';
-import { loadTrainingData, type TrainingData } from './dataset.js';
+import { DatasetError, loadTrainingData, type TrainingData } from './dataset.js';
 import { computeDescriptors, scalingStatistics } from './descriptor-data.js';
 import { autoNormalization, fitElementOffsets } from './energy-offsets.js';
 import { GpuTrainer, type AdamSettings, type SplitErrors } from './gpu-trainer.js';
@@ -37,7 +37,7 @@ export interface TrainProblem {
 /** Reads the data and prepares everything the optimiser needs (descriptors of every split). */
 export function prepareProblem(spec: SpecIR, training: TrainingIR, baseDir: string): TrainProblem {
     const model = spec.models.find((m) => m.name === training.model);
-    if (!model) throw new Error(`no model named '${training.model}'`);
+    if (!model) throw new DatasetError(`no model named '${training.model}'`);
     const data = loadTrainingData(spec, training.datasets, model, { baseDir, needForces: training.loss.forces > 0 });
     const splits = [data.train, data.validation, data.test] as const;
     const descriptors = splits.map((part) => computeDescriptors(model, part.map((l) => l.structure)));
@@ -127,7 +127,7 @@ export async function runTraining(problem: TrainProblem, options: RunOptions): P
         const w = fitRidge(problem, training.optimizer.options['lambda'] ?? 1e-8);
         return { params: parametersOf(problem, w), weights: w, history: [], bestEpoch: 0, stoppedEarly: false, seconds: (performance.now() - start) / 1000, steps: 0 };
     }
-    if (training.optimizer.kind !== 'adam') throw new Error(`optimizer '${training.optimizer.kind}' is not available yet; use adam (or ridge for linear models)`);
+    if (training.optimizer.kind !== 'adam') throw new DatasetError(`optimizer '${training.optimizer.kind}' is not available yet; use adam (or ridge for linear models)`);
     const o = training.optimizer.options;
     const adam: AdamSettings = { lr: o['lr'] ?? 1e-3, beta1: o['beta1'] ?? 0.9, beta2: o['beta2'] ?? 0.999, epsilon: o['epsilon'] ?? 1e-8 };
     const schedule = new Schedule(training.schedule, adam.lr, training.epochs);
@@ -148,7 +148,7 @@ export async function runTraining(problem: TrainProblem, options: RunOptions): P
     const resumed = options.resume && options.checkpointPath ? readCheckpoint(options.checkpointPath) : undefined;
     if (resumed) {
         if (resumed.fingerprint !== problem.fingerprint) {
-            throw new Error(`${options.checkpointPath}: the checkpoint belongs to a different training problem (the spec's model, training settings or data changed); delete it or train without --resume`);
+            throw new DatasetError(`${options.checkpointPath}: the checkpoint belongs to a different training problem (the spec's model, training settings or data changed); delete it or train without --resume`);
         }
         state = resumed;
         backend.setState(state.weights, state.m, state.v);
@@ -184,7 +184,7 @@ export async function runTraining(problem: TrainProblem, options: RunOptions): P
             const seconds = elapsedBefore + (performance.now() - runStart) / 1000;
             const record: EpochRecord = { epoch: epoch + 1, lr, seconds, train, ...(validation ? { validation } : {}) };
             const monitored = (validation ?? train).loss;
-            if (!Number.isFinite(monitored)) throw new Error(`epoch ${epoch + 1}: the loss is ${monitored}; lower the learning rate (optimizer adam lr …)`);
+            if (!Number.isFinite(monitored)) throw new DatasetError(`epoch ${epoch + 1}: the loss is ${monitored}; lower the learning rate (optimizer adam lr …)`);
             const improved = monitored < state.best.loss;
             const current = improved && hasValidation ? await backend.state() : undefined;
             const stalled = improved ? 0 : state.stalled + 1;

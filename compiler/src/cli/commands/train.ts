@@ -32,6 +32,15 @@ export function trainingOutputs(specDir: string, t: TrainingIR): { weights: stri
 }
 
 export async function trainCommand(o: TrainCommandOptions, out: (line: string) => void, err: (line: string) => void): Promise<number> {
+    try {
+        return await train(o, out, err);
+    } catch (e) {
+        if ((e as Error).name === 'DatasetError') throw new CliError(`nnp train: ${(e as Error).message}`);
+        throw e;
+    }
+}
+
+async function train(o: TrainCommandOptions, out: (line: string) => void, err: (line: string) => void): Promise<number> {
     const ir = await loadSpecIr(o.spec, err, 'nnp train');
     const blocks = ir.trainings.filter((t) => !o.model || t.model === o.model);
     if (ir.trainings.length === 0) throw new CliError(`nnp train: ${o.spec} has no train blocks`);
@@ -41,11 +50,6 @@ export async function trainCommand(o: TrainCommandOptions, out: (line: string) =
     const specDir = dirname(resolve(o.spec));
     let ctx: Awaited<ReturnType<typeof import('../../../../runtime/src/gpu/device.js').acquireGpu>> | undefined;
     let backendName = 'float64 reference (CPU)';
-    if (o.backend === 'webgpu') {
-        const { acquireGpu, describeAdapter } = await import('../../../../runtime/src/gpu/device.js');
-        ctx = await acquireGpu();
-        backendName = `WebGPU: ${describeAdapter(ctx.adapterInfo)}`;
-    }
     try {
         for (const block of blocks) {
             const training = o.epochs !== undefined ? { ...block, epochs: o.epochs } : block;
@@ -59,6 +63,12 @@ export async function trainCommand(o: TrainCommandOptions, out: (line: string) =
             err(`nnp train: model '${training.model}': ${tr.length} training structures (${atoms(tr)} atoms), ${va.length} validation, ${te.length} test` +
                 `${problem.data.skipped.length ? `; ${problem.data.skipped.length} invalid structures skipped` : ''}; descriptors in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
             for (const s of problem.data.skipped.slice(0, 5)) err(`  skipped ${s.id}: ${s.reason}`);
+            if (o.backend === 'webgpu' && !ctx) {
+                // acquired once the data has been read, so that data errors come first
+                const { acquireGpu, describeAdapter } = await import('../../../../runtime/src/gpu/device.js');
+                ctx = await acquireGpu();
+                backendName = `WebGPU: ${describeAdapter(ctx.adapterInfo)}`;
+            }
             err(`nnp train: ${problem.layout.total} weights, ${training.optimizer.kind}, ${training.epochs} epochs, batch ${training.batch}, on ${backendName}`);
             const logPath = `${paths.stem}.log.jsonl`;
             const progress = new Progress(training.epochs, err);
