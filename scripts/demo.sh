@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The main job: install, build, then the end-to-end path that exists today — check every example,
 # compile the water model to its IR and kernels, run a generated kernel on WebGPU (GPU or lavapipe),
-# and import + evaluate an n2p2 potential.
+# train the silicon example on data it samples itself from the Stillinger–Weber potential and compare
+# the trained model with that reference, and import + evaluate an n2p2 potential.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -15,6 +16,19 @@ node -e '
     console.log(`${m.name}: ${n.element} ${n.inputs}-${n.layers.map((l) => l.size).join("-")} (${n.parameters} parameters)`);
 '
 node bin/nnp.js gpu
+# Train: 300 frames sampled from Stillinger–Weber silicon (MD 300-1500 K + rattled crystals), Adam on WebGPU.
+node bin/nnp.js train examples/silicon/model.nnp
+# A rattled 64-atom diamond cell the model has not seen: the trained network against the reference potential.
+node -e '
+  const a = 5.431, basis = [[0,0,0],[0,.5,.5],[.5,0,.5],[.5,.5,0],[.25,.25,.25],[.25,.75,.75],[.75,.25,.75],[.75,.75,.25]];
+  let seed = 42; const r = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648 - 0.5) * 0.2;
+  const lines = [];
+  for (let i = 0; i < 2; i++) for (let j = 0; j < 2; j++) for (let k = 0; k < 2; k++) for (const b of basis)
+    lines.push(`Si ${((i + b[0]) * a + r()).toFixed(5)} ${((j + b[1]) * a + r()).toFixed(5)} ${((k + b[2]) * a + r()).toFixed(5)}`);
+  require("fs").writeFileSync("out/si-rattled.xyz", `${lines.length}\nLattice="${2*a} 0 0 0 ${2*a} 0 0 0 ${2*a}" Properties=species:S:1:pos:R:3 pbc="T T T"\n${lines.join("\n")}\n`);
+'
+echo "== trained network (WebGPU)"; node bin/nnp.js eval examples/silicon/model.nnp out/si-rattled.xyz | head -3
+echo "== Stillinger-Weber reference"; node bin/nnp.js eval examples/silicon/model.nnp out/si-rattled.xyz --potential sw | head -3
 # With n2p2's example potentials at hand (../shared/data or NNP_SHARED_DATA): import the liquid-water
 # potential and evaluate energy and forces of a 48-molecule box on WebGPU and with the float64 oracle.
 data="${NNP_SHARED_DATA:-$(cd .. && pwd)/shared/data}"
