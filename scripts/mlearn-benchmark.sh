@@ -7,7 +7,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 DATA="${NNP_SHARED_DATA:-$ROOT/../shared/data}/mlearn"
 OUT="$(realpath -m "${1:-$ROOT/out/mlearn}")"
-EPOCHS="${2:-600}"
+EPOCHS="${2:-1000}"
 mkdir -p "$OUT"
 for EL in Si Ge; do
   cat > "$OUT/$EL.nnp" <<SPEC
@@ -32,7 +32,7 @@ model nnp {
   normalization auto
 }
 train nnp on fit, held_out {
-  loss energy 10 forces 1
+  loss energy 50 forces 1
   optimizer adam lr 5e-3
   schedule cosine
   epochs $EPOCHS
