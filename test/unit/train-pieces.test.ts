@@ -137,3 +137,15 @@ describe('ridge fit of a linear model', () => {
         expect(Math.max(...g.map(Math.abs))).toBeLessThan(1e-6 * Math.max(...g0.map(Math.abs)));
     });
 });
+
+describe('early stopping', () => {
+    it('stops when the validation loss has not improved for `patience` epochs and keeps the best weights', async () => {
+        const p = await problemOf(SI('hidden 4 activation tanh').replace('train si on d { loss energy 1 forces 2 }', 'train si on d { optimizer adam lr 1e-30 epochs 50 stop when validation stalls 3 epochs }'));
+        const { runTraining } = await import('../../runtime/src/train/trainer.js');
+        const r = await runTraining(p, { backend: 'reference', checkpointEvery: 1, resume: false });
+        expect(r.history.map((h) => h.epoch)).toEqual([1, 2, 3, 4]);
+        expect([r.stoppedEarly, r.bestEpoch]).toEqual([true, 1]);
+        const w0 = Float32Array.from(initialWeights(p.layout, 'xavier', 0));
+        expect(Math.max(...r.weights.map((w, q) => Math.abs(w - w0[q]!)))).toBeLessThan(1e-25); // steps of lr 1e-30 only
+    });
+});

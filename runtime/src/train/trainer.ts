@@ -38,6 +38,8 @@ export interface TrainProblem {
 export function prepareProblem(spec: SpecIR, training: TrainingIR, baseDir: string): TrainProblem {
     const model = spec.models.find((m) => m.name === training.model);
     if (!model) throw new DatasetError(`no model named '${training.model}'`);
+    if (training.committee) throw new DatasetError(`committee training (${training.committee.size} members) is not available yet: remove the 'committee' line to train one model`);
+    if (model.scaling.statistics) throw new DatasetError(`model '${model.name}' takes its scaling statistics from '${model.scaling.statistics}'; training computes them from the training split: remove 'from "…"' from the scaling line`);
     const data = loadTrainingData(spec, training.datasets, model, { baseDir, needForces: training.loss.forces > 0 });
     const splits = [data.train, data.validation, data.test] as const;
     const descriptors = splits.map((part) => computeDescriptors(model, part.map((l) => l.structure)));
