@@ -7,7 +7,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 DATA="${NNP_SHARED_DATA:-$ROOT/../shared/data}/mlearn"
 OUT="$(realpath -m "${1:-$ROOT/out/mlearn}")"
-EPOCHS="${2:-1000}"
+EPOCHS="${2:-800}"
 mkdir -p "$OUT"
 for EL in Si Ge; do
   cat > "$OUT/$EL.nnp" <<SPEC
@@ -22,17 +22,17 @@ dataset held_out {
 }
 model nnp {
   element $EL
-  cutoff cosine 5.5 A
+  cutoff cosine 6.0 A
   descriptors for $EL {
-    radial $EL grid shifted 12 from 1.8 A to 5.2 A
-    angular narrow $EL $EL eta [0.005 0.02 0.05] /A^2 lambda [-1 1] zeta [1 2 4]
+    radial $EL grid shifted 16 from 1.8 A to 5.8 A
+    angular narrow $EL $EL eta [0.003 0.01 0.03 0.08] /A^2 lambda [-1 1] zeta [1 2 4 16]
   }
   network for $EL { hidden 24 24 activation tanh }
   scaling scale range -1 to 1
   normalization auto
 }
 train nnp on fit, held_out {
-  loss energy 50 forces 1
+  loss energy 10 forces 1
   optimizer adam lr 5e-3
   schedule cosine
   epochs $EPOCHS

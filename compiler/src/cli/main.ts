@@ -6,7 +6,6 @@ import { WeightsFileError } from '../../../runtime/src/model/weights-file.js';
 import { CliError, ExitCode } from './cli-error.js';
 import { checkCommand } from './commands/check.js';
 import { compileCommand } from './commands/compile.js';
-import { runCommand } from './commands/unavailable.js';
 import { ENERGY_UNITS, LENGTH_UNITS, unitFactor } from './units-option.js';
 
 const VERSION = '0.1.0';
@@ -164,13 +163,21 @@ const COMMANDS: Readonly<Record<string, Command>> = {
         },
     },
     run: {
-        usage: 'nnp run <spec.nnp> [run-name]',
-        summary: "run the spec's protocols (not available in this version)",
-        help: 'Checks the spec and selects its run blocks (all, or the one named with `as <name>`, or by protocol).\n'
-            + 'The simulation protocols are not part of this version: the command says so and exits with status 3.',
-        run: async (args, _v, io) => {
+        usage: 'nnp run <spec.nnp> [run-name] [--backend webgpu|reference]',
+        summary: "run the spec's protocols (md, optimize)",
+        help: 'Runs the run blocks of the spec (all, or the one named with `as <name>`) with a model (its trained or\n'
+            + 'imported weights, on WebGPU or with --backend reference in float64) or an analytic potential.\n'
+            + 'md: nve (velocity Verlet), nvt langevin (BAOAB) or nose_hoover (chains); log CSV (step, time, T,\n'
+            + 'E_pot, E_kin, E_tot, conserved, pressure, volume), extended XYZ trajectory. optimize: FIRE to fmax.\n'
+            + 'Each run writes summary.json under its output folder (output "dir", default out/<run name>).\n'
+            + 'Other protocols (phonons, neb, rank, uncertainty, path) are not available yet: exit status 3.',
+        options: { backend: { type: 'string' } },
+        run: async (args, v, io) => {
             if (args.length < 1 || args.length > 2) throw new CliError('nnp run: usage: nnp run <spec.nnp> [run-name]', ExitCode.Usage);
-            return runCommand(args[0]!, args[1], io.err);
+            const backend = (v['backend'] as string | undefined) ?? 'webgpu';
+            if (backend !== 'webgpu' && backend !== 'reference') throw new CliError(`nnp run: --backend must be webgpu or reference, got '${backend}'`, ExitCode.Usage);
+            const { runCommand } = await import('./commands/run.js');
+            return runCommand(args[0]!, args[1], backend, io.out, io.err);
         },
     },
     gpu: {

@@ -6,7 +6,7 @@ import type { PlainIR, PotentialIR } from '../../../compiler/src/ir/model-ir.js'
 import { elementBySymbol } from '../../../language/src/elements.js';
 import { evaluatePotential } from '../reference/potentials.js';
 import type { Structure } from '../structure.js';
-import { crystal, type Lattice } from '../structures/crystal.js';
+import { structuresOf } from '../structures/source.js';
 import { normals } from '../math/random.js';
 
 /** Boltzmann constant, eV/K. */
@@ -31,20 +31,7 @@ export function sample(source: PlainIR, potential: PotentialIR, options: SampleO
     const items = source['items'] as PlainIR[];
     const seed = (items.find((i) => i.type === 'Seed')?.['value'] as number | undefined) ?? 0;
     const random = normals(seed + 1);
-    const starts: Structure[] = items.flatMap((i) => {
-        if (i.type === 'CrystalStructure') {
-            const supercell = i['supercell'] as number[] | undefined;
-            return [crystal(i['lattice'] as Lattice, i['element'] as string, i['a'] as number, {
-                ...(i['c'] !== undefined ? { c: i['c'] as number } : {}),
-                ...(supercell?.length === 3 ? { supercell: supercell as [number, number, number] } : {}),
-            })];
-        }
-        if (i.type === 'FileStructure') {
-            if (!options.readFile) throw new Error('sampling from files needs a file reader');
-            return options.readFile(i['path'] as string);
-        }
-        return [];
-    });
+    const starts: Structure[] = items.flatMap((i) => structuresOf(i, options.readFile));
     const frames: Structure[] = [];
     for (const method of items.filter((i) => i.type === 'SampleRattle' || i.type === 'SampleMd')) {
         for (const start of starts) {

@@ -1,0 +1,184 @@
+// Molecular dynamics integrators in internal units (Å, fs, eV, amu, K):
+//   a [Å/fs²] = F [eV/Å] / m [amu] × EV_PER_AMU,   E_kin [eV] = ½ m v² / EV_PER_AMU
+//   nve          velocity Verlet
+//   langevin     BAOAB (Leimkuhler & Matthews 2013), friction γ = 1/damping
+//   nose_hoover  Nosé–Hoover chain (Martyna, Klein & Tuckerman 1992), thermostat half-steps around
+//                velocity Verlet; Q₁ = N_f k_B T τ², Q_j = k_B T τ² (τ = damping)
+// Velocities start from Maxwell–Boltzmann by seed, with zero total momentum, scaled to T exactly.
+import { normals } from '../math/random.js';
+
+/** Boltzmann constant, eV/K. */
+export const KB = 8.617333262e-5;
+/** 1 eV/amu in Å²/fs². */
+export const EV_PER_AMU = 9.648533212e-3;
+
+export interface MdState {
+    readonly positions: Float64Array;
+    readonly velocities: Float64Array;
+    /** amu, per atom */
+    readonly masses: Float64Array;
+    forces: Float64Array;
+    energy: number;
+}
+
+export type ForceField = (positions: Float64Array) => Promise<{ energy: number; forces: Float64Array }>;
+
+export function kineticEnergy(s: Pick<MdState, 'velocities' | 'masses'>): number {
+    let k = 0;
+    for (let i = 0; i < s.masses.length; i++) {
+        const v2 = s.velocities[3 * i]! ** 2 + s.velocities[3 * i + 1]! ** 2 + s.velocities[3 * i + 2]! ** 2;
+        k += 0.5 * s.masses[i]! * v2;
+    }
+    return k / EV_PER_AMU;
+}
+
+/** Degrees of freedom: 3N − 3 (the total momentum is fixed at zero), at least 1. */
+export function degreesOfFreedom(atoms: number): number {
+    return Math.max(1, 3 * atoms - 3);
+}
+
+export function temperature(s: Pick<MdState, 'velocities' | 'masses'>): number {
+    return (2 * kineticEnergy(s)) / (degreesOfFreedom(s.masses.length) * KB);
+}
+
+/** Maxwell–Boltzmann velocities at T (Å/fs) by seed, total momentum zero, rescaled to T exactly. */
+export function maxwellBoltzmann(masses: Float64Array, t: number, seed: number): Float64Array {
+    const random = normals(seed * 7919 + 1);
+    const n = masses.length;
+    const v = new Float64Array(3 * n);
+    for (let i = 0; i < n; i++) for (let c = 0; c < 3; c++) v[3 * i + c] = Math.sqrt((KB * t * EV_PER_AMU) / masses[i]!) * random();
+    removeMomentum(v, masses);
+    const current = temperature({ velocities: v, masses });
+    if (current > 0 && t > 0) {
+        const f = Math.sqrt(t / current);
+        for (let k = 0; k < v.length; k++) v[k]! *= f;
+    }
+    return v;
+}
+
+export function removeMomentum(v: Float64Array, masses: Float64Array): void {
+    let m = 0;
+    const p = [0, 0, 0];
+    for (let i = 0; i < masses.length; i++) {
+        m += masses[i]!;
+        for (let c = 0; c < 3; c++) p[c]! += masses[i]! * v[3 * i + c]!;
+    }
+    for (let i = 0; i < masses.length; i++) for (let c = 0; c < 3; c++) v[3 * i + c]! -= p[c]! / m;
+}
+
+function kick(s: MdState, dt: number): void {
+    for (let i = 0; i < s.masses.length; i++) {
+        const f = (dt * EV_PER_AMU) / s.masses[i]!;
+        for (let c = 0; c < 3; c++) s.velocities[3 * i + c]! += f * s.forces[3 * i + c]!;
+    }
+}
+
+function drift(s: MdState, dt: number): void {
+    for (let k = 0; k < s.positions.length; k++) s.positions[k]! += dt * s.velocities[k]!;
+}
+
+async function refreshForces(s: MdState, field: ForceField): Promise<void> {
+    const r = await field(s.positions);
+    s.forces = r.forces;
+    s.energy = r.energy;
+}
+
+/** One integrator step of dt (fs); the force field is called once. */
+export interface Integrator {
+    step(s: MdState, field: ForceField): Promise<void>;
+    /** Energy of the thermostat (eV) for the conserved quantity; 0 where there is none. */
+    readonly reservoir: number;
+}
+
+export class VelocityVerlet implements Integrator {
+    readonly reservoir = 0;
+    constructor(private readonly dt: number) {}
+
+    async step(s: MdState, field: ForceField): Promise<void> {
+        kick(s, this.dt / 2);
+        drift(s, this.dt);
+        await refreshForces(s, field);
+        kick(s, this.dt / 2);
+    }
+}
+
+export class LangevinBaoab implements Integrator {
+    /** Heat taken out by friction and noise (eV): E_tot + reservoir is conserved on average. */
+    reservoir = 0;
+    private readonly c1: number;
+    private readonly random: () => number;
+
+    constructor(private readonly dt: number, private readonly t: number, damping: number, seed: number) {
+        this.c1 = Math.exp(-dt / damping);
+        this.random = normals(seed * 104729 + 3);
+    }
+
+    async step(s: MdState, field: ForceField): Promise<void> {
+        kick(s, this.dt / 2);
+        drift(s, this.dt / 2);
+        const before = kineticEnergy(s);
+        for (let i = 0; i < s.masses.length; i++) {
+            const sd = Math.sqrt(((1 - this.c1 * this.c1) * KB * this.t * EV_PER_AMU) / s.masses[i]!);
+            for (let c = 0; c < 3; c++) s.velocities[3 * i + c] = this.c1 * s.velocities[3 * i + c]! + sd * this.random();
+        }
+        this.reservoir -= kineticEnergy(s) - before;
+        drift(s, this.dt / 2);
+        await refreshForces(s, field);
+        kick(s, this.dt / 2);
+    }
+}
+
+export class NoseHooverChain implements Integrator {
+    private readonly q: number[];
+    private readonly v: number[];
+    private readonly xi: number[];
+    private readonly kt: number;
+    private readonly nf: number;
+
+    constructor(private readonly dt: number, t: number, damping: number, length: number, atoms: number) {
+        this.kt = KB * t;
+        this.nf = degreesOfFreedom(atoms);
+        const m = Math.max(1, Math.round(length));
+        this.q = Array.from({ length: m }, (_, j) => (j === 0 ? this.nf : 1) * this.kt * damping * damping);
+        this.v = new Array<number>(m).fill(0);
+        this.xi = new Array<number>(m).fill(0);
+    }
+
+    get reservoir(): number {
+        let e = 0;
+        for (let j = 0; j < this.q.length; j++) e += 0.5 * this.q[j]! * this.v[j]! ** 2 + (j === 0 ? this.nf : 1) * this.kt * this.xi[j]!;
+        return e;
+    }
+
+    private force(j: number, ke: number): number {
+        return j === 0 ? (2 * ke - this.nf * this.kt) / this.q[0]! : (this.q[j - 1]! * this.v[j - 1]! ** 2 - this.kt) / this.q[j]!;
+    }
+
+    /** The chain's half step (dt/2): thermostat velocities, then the particle velocities scaled. */
+    private half(s: MdState): void {
+        const M = this.q.length;
+        const d = this.dt / 2;
+        let ke = kineticEnergy(s);
+        const inner = (j: number) => {
+            const damp = j + 1 < M ? Math.exp((-this.v[j + 1]! * d) / 4) : 1;
+            this.v[j]! *= damp;
+            this.v[j]! += (this.force(j, ke) * d) / 2;
+            this.v[j]! *= damp;
+        };
+        for (let j = M - 1; j >= 0; j--) inner(j);
+        const scale = Math.exp(-this.v[0]! * d);
+        for (let k = 0; k < s.velocities.length; k++) s.velocities[k]! *= scale;
+        ke *= scale * scale;
+        for (let j = 0; j < M; j++) this.xi[j]! += this.v[j]! * d;
+        for (let j = 0; j < M; j++) inner(j);
+    }
+
+    async step(s: MdState, field: ForceField): Promise<void> {
+        this.half(s);
+        kick(s, this.dt / 2);
+        drift(s, this.dt);
+        await refreshForces(s, field);
+        kick(s, this.dt / 2);
+        this.half(s);
+    }
+}
