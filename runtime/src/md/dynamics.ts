@@ -37,8 +37,12 @@ export function degreesOfFreedom(atoms: number): number {
     return Math.max(1, 3 * atoms - 3);
 }
 
-export function temperature(s: Pick<MdState, 'velocities' | 'masses'>): number {
-    return (2 * kineticEnergy(s)) / (degreesOfFreedom(s.masses.length) * KB);
+/**
+ * Kinetic temperature 2E_kin/(N_f k_B). N_f = 3N − 3 when the total momentum is conserved (NVE,
+ * Nosé–Hoover); Langevin dynamics exchanges momentum with the bath, so there N_f = 3N.
+ */
+export function temperature(s: Pick<MdState, 'velocities' | 'masses'>, dof = degreesOfFreedom(s.masses.length)): number {
+    return (2 * kineticEnergy(s)) / (dof * KB);
 }
 
 /** Maxwell–Boltzmann velocities at T (Å/fs) by seed, total momentum zero, rescaled to T exactly. */

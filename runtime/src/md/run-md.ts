@@ -10,7 +10,7 @@ import { writeExtxyz } from '../io/extxyz.js';
 import { det3 } from '../math/mat3.js';
 import type { Structure } from '../structure.js';
 import {
-    kineticEnergy, LangevinBaoab, maxwellBoltzmann, NoseHooverChain, temperature, VelocityVerlet,
+    degreesOfFreedom, kineticEnergy, LangevinBaoab, maxwellBoltzmann, NoseHooverChain, temperature, VelocityVerlet,
     type Integrator, type MdState,
 } from './dynamics.js';
 
@@ -65,10 +65,12 @@ export async function runMd(o: MdOptions): Promise<MdSummary> {
     if (((find(o.items, 'Dimension')?.['value'] as number | undefined) ?? 3) !== 3) throw new Error('two-dimensional MD (dimension 2) is not available yet');
     let integrator: Integrator;
     let label = kind;
+    let dof = degreesOfFreedom(n);
     if (kind === 'nve') integrator = new VelocityVerlet(dt);
     else if (kind === 'nvt' && ensemble['thermostat'] === 'langevin') {
         integrator = new LangevinBaoab(dt, ensemble['temperature'] as number, ensemble['damping'] as number, seed);
         label = 'nvt langevin';
+        dof = 3 * n; // the bath does not conserve momentum
     } else if (kind === 'nvt') {
         integrator = new NoseHooverChain(dt, ensemble['temperature'] as number, ensemble['damping'] as number, (ensemble['chain'] as number | undefined) ?? 3, n);
         label = 'nvt nose_hoover';
@@ -97,7 +99,7 @@ export async function runMd(o: MdOptions): Promise<MdSummary> {
     const started = performance.now();
     const record = (step: number) => {
         const ke = kineticEnergy(state);
-        const t = temperature(state);
+        const t = temperature(state, dof);
         const total = state.energy + ke;
         const pressure = volume !== undefined && lastStress
             ? ((2 * ke) / (3 * volume) - (lastStress[0]! + lastStress[4]! + lastStress[8]!) / 3) * BAR_PER_EV_A3
