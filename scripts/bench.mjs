@@ -219,7 +219,7 @@ train water on h2o { loss energy 1 forces 1 batch 2 seed 1 }`;
     await epoch(ref, 0, async () => {});
     const refRate = structures / ((performance.now() - t0) / 1000);
     const ctx = await acquireGpu();
-    const gpu = await GpuTrainer.create(ctx.device, problem.layout, problem.sigma, problem.sets, { maxBatchAtoms: 2 * 120 });
+    const gpu = await GpuTrainer.create(ctx.device, problem.layout, problem.sigma, problem.sets, { maxBatchAtoms: problem.sets[0].map((x) => x.atoms.length).sort((a, b) => b - a).slice(0, 2).reduce((a, b) => a + b, 0) });
     gpu.setState(w0);
     await epoch(gpu, 0, () => waitForQueue(ctx.device)); // warm-up
     const epochs = 5;
