@@ -142,11 +142,11 @@ describe('nnp eval --potential', () => {
     });
 });
 
-describe('protocols without a runtime', () => {
-    it('nnp run says plainly that the protocol is not available', () => {
+describe('nnp run', () => {
+    it('nnp run says plainly when the model has no weights yet', () => {
         const r = nnp(['run', 'examples/argon/model.nnp', 'liquid']);
-        expect(r.code).toBe(3);
-        expect(r.err.trim()).toBe("nnp run: 'liquid': the md protocol is not available in this version of nnp (the spec was checked; nothing was run)");
+        expect(r.code).toBe(1);
+        expect(r.err.trim()).toBe("nnp run: 'liquid': model 'argon' has no weights yet (train it with nnp train, or add 'weights \"file.weights.json\"')");
     });
 
     it('nnp run names the runs when the requested one does not exist', () => {
