@@ -8,11 +8,7 @@ import { evaluatePotential } from '../reference/potentials.js';
 import type { Structure } from '../structure.js';
 import { structuresOf } from '../structures/source.js';
 import { normals } from '../math/random.js';
-
-/** Boltzmann constant, eV/K. */
-const KB = 8.617333262e-5;
-/** 1 eV/amu in Å²/fs²: a [Å/fs²] = F [eV/Å] / m [amu] × this. */
-const EV_PER_AMU = 9.648533212e-3;
+import { EV_PER_AMU, KB, LangevinBaoab, type MdState } from '../md/dynamics.js';
 
 /** A structure labelled with the potential's energy, forces and (periodic) stress. */
 export function label(potential: PotentialIR, s: Structure): Structure {
@@ -48,8 +44,9 @@ function rattle(start: Structure, potential: PotentialIR, amplitude: number, cou
 }
 
 /**
- * Langevin dynamics (BAOAB, friction 1/(100 dt)) with the target temperature ramped linearly from
- * T to T_end over the run; a frame every `every` steps after an equilibration of `every` steps.
+ * Langevin dynamics (md/dynamics.ts BAOAB, damping 100 dt) with the target temperature ramped
+ * linearly from T to T_end over the run; a frame every `every` steps after an equilibration of
+ * `every` steps, labelled with the evaluation the step made anyway.
  */
 function langevin(start: Structure, potential: PotentialIR, md: PlainIR, random: () => number): Structure[] {
     const dt = md['timestep'] as number;
@@ -58,28 +55,26 @@ function langevin(start: Structure, potential: PotentialIR, md: PlainIR, random:
     const t0 = md['temperature'] as number;
     const t1 = (md['temperatureEnd'] as number | undefined) ?? t0;
     const n = start.symbols.length;
-    const mass = start.symbols.map((s) => elementBySymbol(s)?.mass ?? 1);
-    const x = Float64Array.from(start.positions);
-    const v = new Float64Array(3 * n);
-    for (let i = 0; i < n; i++) for (let c = 0; c < 3; c++) v[3 * i + c] = Math.sqrt((KB * t0 * EV_PER_AMU) / mass[i]!) * random();
-    const gamma = 1 / (100 * dt);
-    const c1 = Math.exp(-gamma * dt);
-    let f = evaluatePotential(potential, { ...start, positions: x }).forces;
+    const masses = Float64Array.from(start.symbols, (s) => elementBySymbol(s)?.mass ?? 1);
+    const velocities = new Float64Array(3 * n);
+    for (let i = 0; i < n; i++) for (let c = 0; c < 3; c++) velocities[3 * i + c] = Math.sqrt((KB * t0 * EV_PER_AMU) / masses[i]!) * random();
+    const positions = Float64Array.from(start.positions);
+    let r = evaluatePotential(potential, { ...start, positions });
+    const state: MdState = { positions, velocities, masses, forces: r.forces, energy: r.energy };
+    const integrator = new LangevinBaoab(dt, t0, 100 * dt, random);
     const out: Structure[] = [];
     const total = every * (frames + 1);
     for (let step = 1; step <= total; step++) {
         const temperature = t0 + ((t1 - t0) * step) / total;
-        // B: half kick, A: half drift, O: friction + noise, A: half drift, B: half kick
-        for (let k = 0; k < 3 * n; k++) v[k]! += (0.5 * dt * f[k]! * EV_PER_AMU) / mass[Math.floor(k / 3)]!;
-        for (let k = 0; k < 3 * n; k++) x[k]! += 0.5 * dt * v[k]!;
-        for (let k = 0; k < 3 * n; k++) {
-            const sd = Math.sqrt(((1 - c1 * c1) * KB * temperature * EV_PER_AMU) / mass[Math.floor(k / 3)]!);
-            v[k] = c1 * v[k]! + sd * random();
+        integrator.temperature = temperature;
+        integrator.beforeForces(state);
+        r = evaluatePotential(potential, { ...start, positions });
+        state.forces = r.forces;
+        state.energy = r.energy;
+        integrator.afterForces(state);
+        if (step > every && step % every === 0) {
+            out.push({ ...start, positions: Float64Array.from(positions), energy: r.energy, forces: r.forces, ...(r.stress ? { stress: r.stress } : {}), info: { ...start.info, step, temperature } });
         }
-        for (let k = 0; k < 3 * n; k++) x[k]! += 0.5 * dt * v[k]!;
-        f = evaluatePotential(potential, { ...start, positions: x }).forces;
-        for (let k = 0; k < 3 * n; k++) v[k]! += (0.5 * dt * f[k]! * EV_PER_AMU) / mass[Math.floor(k / 3)]!;
-        if (step > every && step % every === 0) out.push(label(potential, { ...start, positions: Float64Array.from(x), info: { ...start.info, step, temperature } }));
     }
     return out;
 }

@@ -5,6 +5,7 @@
 //   nose_hoover  Nosé–Hoover chain (Martyna, Klein & Tuckerman 1992), thermostat half-steps around
 //                velocity Verlet; Q₁ = N_f k_B T τ², Q_j = k_B T τ² (τ = damping)
 // Velocities start from Maxwell–Boltzmann by seed, with zero total momentum, scaled to T exactly.
+// Dataset sampling (data/sample.ts) runs the same Langevin integrator.
 import { normals } from '../math/random.js';
 
 /** Boltzmann constant, eV/K. */
@@ -81,27 +82,37 @@ function drift(s: MdState, dt: number): void {
     for (let k = 0; k < s.positions.length; k++) s.positions[k]! += dt * s.velocities[k]!;
 }
 
-async function refreshForces(s: MdState, field: ForceField): Promise<void> {
+/**
+ * An integrator step of dt (fs) split around its one force evaluation, so that the same step serves
+ * asynchronous calculators (WebGPU) and synchronous ones (dataset sampling): `beforeForces` moves the
+ * positions to where the new forces are needed, `afterForces` completes the step with them.
+ */
+export interface Integrator {
+    beforeForces(s: MdState): void;
+    afterForces(s: MdState): void;
+    /** Energy of the thermostat (eV) for the conserved quantity; 0 where there is none. */
+    readonly reservoir: number;
+}
+
+/** One step: before, the forces at the new positions, after. */
+export async function advance(integrator: Integrator, s: MdState, field: ForceField): Promise<void> {
+    integrator.beforeForces(s);
     const r = await field(s.positions);
     s.forces = r.forces;
     s.energy = r.energy;
-}
-
-/** One integrator step of dt (fs); the force field is called once. */
-export interface Integrator {
-    step(s: MdState, field: ForceField): Promise<void>;
-    /** Energy of the thermostat (eV) for the conserved quantity; 0 where there is none. */
-    readonly reservoir: number;
+    integrator.afterForces(s);
 }
 
 export class VelocityVerlet implements Integrator {
     readonly reservoir = 0;
     constructor(private readonly dt: number) {}
 
-    async step(s: MdState, field: ForceField): Promise<void> {
+    beforeForces(s: MdState): void {
         kick(s, this.dt / 2);
         drift(s, this.dt);
-        await refreshForces(s, field);
+    }
+
+    afterForces(s: MdState): void {
         kick(s, this.dt / 2);
     }
 }
@@ -110,24 +121,25 @@ export class LangevinBaoab implements Integrator {
     /** Heat taken out by friction and noise (eV): E_tot + reservoir is conserved on average. */
     reservoir = 0;
     private readonly c1: number;
-    private readonly random: () => number;
 
-    constructor(private readonly dt: number, private readonly t: number, damping: number, seed: number) {
+    /** `temperature` (K) may be changed between steps (ramps); `random` gives standard normals. */
+    constructor(private readonly dt: number, public temperature: number, damping: number, private readonly random: () => number) {
         this.c1 = Math.exp(-dt / damping);
-        this.random = normals(seed * 104729 + 3);
     }
 
-    async step(s: MdState, field: ForceField): Promise<void> {
+    beforeForces(s: MdState): void {
         kick(s, this.dt / 2);
         drift(s, this.dt / 2);
         const before = kineticEnergy(s);
         for (let i = 0; i < s.masses.length; i++) {
-            const sd = Math.sqrt(((1 - this.c1 * this.c1) * KB * this.t * EV_PER_AMU) / s.masses[i]!);
+            const sd = Math.sqrt(((1 - this.c1 * this.c1) * KB * this.temperature * EV_PER_AMU) / s.masses[i]!);
             for (let c = 0; c < 3; c++) s.velocities[3 * i + c] = this.c1 * s.velocities[3 * i + c]! + sd * this.random();
         }
         this.reservoir -= kineticEnergy(s) - before;
         drift(s, this.dt / 2);
-        await refreshForces(s, field);
+    }
+
+    afterForces(s: MdState): void {
         kick(s, this.dt / 2);
     }
 }
@@ -177,11 +189,13 @@ export class NoseHooverChain implements Integrator {
         for (let j = 0; j < M; j++) inner(j);
     }
 
-    async step(s: MdState, field: ForceField): Promise<void> {
+    beforeForces(s: MdState): void {
         this.half(s);
         kick(s, this.dt / 2);
         drift(s, this.dt);
-        await refreshForces(s, field);
+    }
+
+    afterForces(s: MdState): void {
         kick(s, this.dt / 2);
         this.half(s);
     }

@@ -9,8 +9,9 @@ import { writeFileAtomic } from '../io/atomic-write.js';
 import { writeExtxyz } from '../io/extxyz.js';
 import { det3 } from '../math/mat3.js';
 import type { Structure } from '../structure.js';
+import { normals } from '../math/random.js';
 import {
-    degreesOfFreedom, kineticEnergy, LangevinBaoab, maxwellBoltzmann, NoseHooverChain, temperature, VelocityVerlet,
+    advance, degreesOfFreedom, kineticEnergy, LangevinBaoab, maxwellBoltzmann, NoseHooverChain, temperature, VelocityVerlet,
     type Integrator, type MdState,
 } from './dynamics.js';
 
@@ -68,7 +69,7 @@ export async function runMd(o: MdOptions): Promise<MdSummary> {
     let dof = degreesOfFreedom(n);
     if (kind === 'nve') integrator = new VelocityVerlet(dt);
     else if (kind === 'nvt' && ensemble['thermostat'] === 'langevin') {
-        integrator = new LangevinBaoab(dt, ensemble['temperature'] as number, ensemble['damping'] as number, seed);
+        integrator = new LangevinBaoab(dt, ensemble['temperature'] as number, ensemble['damping'] as number, normals(seed * 104729 + 3));
         label = 'nvt langevin';
         dof = 3 * n; // the bath does not conserve momentum
     } else if (kind === 'nvt') {
@@ -119,7 +120,7 @@ export async function runMd(o: MdOptions): Promise<MdSummary> {
     };
     record(0);
     for (let step = 1; step <= steps; step++) {
-        await integrator.step(state, field);
+        await advance(integrator, state, field);
         record(step);
         o.onProgress?.(step, steps, temps.at(-1)!);
     }
