@@ -191,7 +191,7 @@ console.log('\n## Training throughput: n2p2 H2O RPBE-D3 set (20 structures, 2064
 try {
     const shared = process.env.NNP_SHARED_DATA ?? new URL('../../shared/data', import.meta.url).pathname;
     const { lowerSpec } = await import(new URL('compiler/src/lower/lower-spec.js', dist).href);
-    const { prepareProblem, epochBatches } = await import(new URL('runtime/src/train/trainer.js', dist).href);
+    const { prepareProblem, epochBatches, largestBatchAtoms } = await import(new URL('runtime/src/train/trainer.js', dist).href);
     const { GpuTrainer } = await import(new URL('runtime/src/train/gpu-trainer.js', dist).href);
     const { ReferenceTrainer } = await import(new URL('runtime/src/train/reference-trainer.js', dist).href);
     const { initialWeights } = await import(new URL('runtime/src/train/initialise.js', dist).href);
@@ -213,13 +213,13 @@ train water on h2o { loss energy 1 forces 1 batch 2 seed 1 }`;
         for (const batch of epochBatches(structures, 2, 1, e)) trainer.step(batch, problem.training.loss, { ...adam, step: ++step });
         await wait();
     };
-    const ref = new ReferenceTrainer(problem.layout, problem.sigma, problem.sets);
+    const ref = new ReferenceTrainer(problem.layout, problem.sigma, [problem.sets[0]]);
     ref.setState(w0);
     t0 = performance.now();
     await epoch(ref, 0, async () => {});
     const refRate = structures / ((performance.now() - t0) / 1000);
     const ctx = await acquireGpu();
-    const gpu = await GpuTrainer.create(ctx.device, problem.layout, problem.sigma, problem.sets, { maxBatchAtoms: problem.sets[0].map((x) => x.atoms.length).sort((a, b) => b - a).slice(0, 2).reduce((a, b) => a + b, 0) });
+    const gpu = await GpuTrainer.create(ctx.device, problem.layout, problem.sigma, [problem.sets[0]], { maxBatchAtoms: largestBatchAtoms(problem.sets[0], 2) });
     gpu.setState(w0);
     await epoch(gpu, 0, () => waitForQueue(ctx.device)); // warm-up
     const epochs = 5;

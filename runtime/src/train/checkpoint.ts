@@ -5,7 +5,7 @@
 // atomically (temporary file, then rename): a run killed while writing leaves the previous one.
 import { existsSync, readFileSync } from 'node:fs';
 import { writeFileAtomic } from '../io/atomic-write.js';
-import { DatasetError } from './dataset.js';
+import { TrainingError } from './dataset.js';
 import type { ScheduleState } from './schedule.js';
 
 export interface SplitMetrics {
@@ -58,8 +58,8 @@ export function readCheckpoint(path: string): Checkpoint | undefined {
     try {
         c = JSON.parse(readFileSync(path, 'utf8'), (_k, v: unknown) => (v === null ? Infinity : v)) as Checkpoint;
     } catch (e) {
-        throw new DatasetError(`${path}: not a readable checkpoint (${(e as Error).message})`);
+        throw new TrainingError(`${path}: not a readable checkpoint (${(e as Error).message})`);
     }
-    if (c.format !== 'nnp-checkpoint' || c.version !== 1) throw new DatasetError(`${path}: not an nnp checkpoint (version 1)`);
+    if (c.format !== 'nnp-checkpoint' || c.version !== 1) throw new TrainingError(`${path}: not an nnp checkpoint (version 1)`);
     return c;
 }

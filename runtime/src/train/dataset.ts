@@ -29,9 +29,9 @@ export interface TrainingData {
     readonly skipped: readonly { readonly id: string; readonly reason: string }[];
 }
 
-/** A problem with the training data or settings that the user can fix (reported in one line). */
-export class DatasetError extends Error {
-    override readonly name = 'DatasetError';
+/** A problem with the training data, settings or checkpoint that the user can fix (reported in one line). */
+export class TrainingError extends Error {
+    override readonly name = 'TrainingError';
 }
 
 export interface LoadOptions {
@@ -50,20 +50,20 @@ export function loadTrainingData(spec: SpecIR, datasets: readonly string[], mode
     const elements = new Set(model.elements.map((e) => e.symbol));
     for (const name of datasets) {
         const ds = spec.datasets.find((d) => d.name === name);
-        if (!ds) throw new DatasetError(`no dataset named '${name}'`);
+        if (!ds) throw new TrainingError(`no dataset named '${name}'`);
         const kept: LabelledStructure[] = [];
         for (const item of readDataset(ds, spec, options.baseDir, skipped)) {
             const problem = invalidReason(item.structure, elements, options.needForces);
             if (!problem) kept.push(item);
             else if (ds.skipInvalid) skipped.push({ id: item.id, reason: problem });
-            else throw new DatasetError(`${item.id}: ${problem} (add 'skip invalid' to dataset '${ds.name}' to leave such structures out)`);
+            else throw new TrainingError(`${item.id}: ${problem} (add 'skip invalid' to dataset '${ds.name}' to leave such structures out)`);
         }
         const parts = splitIndices(kept.length, ds.split);
         for (const i of parts.train) train.push(kept[i]!);
         for (const i of parts.validation) validation.push(kept[i]!);
         for (const i of parts.test) test.push(kept[i]!);
     }
-    if (train.length === 0) throw new DatasetError(`the datasets ${datasets.join(', ')} give no training structures`);
+    if (train.length === 0) throw new TrainingError(`the datasets ${datasets.join(', ')} give no training structures`);
     return { train, validation, test, skipped };
 }
 
@@ -87,7 +87,7 @@ function readDataset(ds: DatasetIR, spec: SpecIR, baseDir: string, unreadable: {
             });
         } else if (source.type === 'Sample') {
             const potential = spec.potentials.find((p) => p.name === source['potential']);
-            if (!potential) throw new DatasetError(`dataset '${ds.name}': no potential named '${String(source['potential'])}'`);
+            if (!potential) throw new TrainingError(`dataset '${ds.name}': no potential named '${String(source['potential'])}'`);
             sampleIndex++;
             const frames = sample(source, potential, { readFile: (p) => readStructures(resolve(baseDir, p)) });
             frames.forEach((s, k) => out.push({ structure: s, id: `dataset ${ds.name}, sample ${sampleIndex}, frame ${k + 1}`, dataset: ds.name, group: groupOf(s, ds.name) }));
@@ -99,7 +99,7 @@ function readDataset(ds: DatasetIR, spec: SpecIR, baseDir: string, unreadable: {
 function unitFactor(name: string | undefined): number {
     if (name === undefined) return 1;
     const u = UNITS.get(name);
-    if (!u) throw new DatasetError(`unknown unit '${name}'`);
+    if (!u) throw new TrainingError(`unknown unit '${name}'`);
     return u.factor;
 }
 

@@ -14,6 +14,30 @@ import type { TrainingStructure } from './training-set.js';
 
 const MAX_D_CHUNKS = 8;
 
+/** Where each atom's D̃ block goes: blocks in atom order, a new chunk when the next would overflow. */
+interface ChunkPlan {
+    /** Per atom (set order): chunk index and float offset in it. */
+    readonly chunk: Uint32Array;
+    readonly offset: Uint32Array;
+    /** Floats used per chunk. */
+    readonly sizes: number[];
+}
+
+function planChunks(set: readonly TrainingStructure[], chunkFloats: number): ChunkPlan {
+    const blocks = set.flatMap((s) => s.atoms.map((a) => a.D.length));
+    const chunk = new Uint32Array(blocks.length);
+    const offset = new Uint32Array(blocks.length);
+    const sizes = [0];
+    blocks.forEach((n, i) => {
+        if (n > chunkFloats) throw new Error(`one atom's descriptor derivatives (${n} floats) exceed the device's buffer binding limit`);
+        if (sizes.at(-1)! + n > chunkFloats) sizes.push(0);
+        chunk[i] = sizes.length - 1;
+        offset[i] = sizes.at(-1)!;
+        sizes[sizes.length - 1]! += n;
+    });
+    return { chunk, offset, sizes };
+}
+
 export interface AdamSettings {
     readonly lr: number;
     readonly beta1: number;
@@ -53,9 +77,11 @@ class DeviceSplit {
     readonly stats: GPUBuffer;
     readonly atomCounts: Int32Array;
     readonly groups: Partial<Record<keyof Kernels, GPUBindGroup>> = {};
+    /** Atoms of the whole-split batch, once `evaluate` has written its lists (never for the trained split). */
+    evaluationAtoms: number | undefined;
     private readonly owned: GPUBuffer[] = [];
 
-    constructor(readonly device: GPUDevice, readonly set: readonly TrainingStructure[], layout: ParameterLayout, kernels: Kernels, shared: { weights: GPUBuffer; grad: GPUBuffer; adamM: GPUBuffer; adamV: GPUBuffer; dummy: GPUBuffer }, dChunks: number, readonly gradientRows: number, chunkFloats: number) {
+    constructor(readonly device: GPUDevice, readonly set: readonly TrainingStructure[], layout: ParameterLayout, kernels: Kernels, shared: { weights: GPUBuffer; grad: GPUBuffer; adamM: GPUBuffer; adamV: GPUBuffer; dummy: GPUBuffer }, dChunks: number, readonly gradientRows: number, plan: ChunkPlan) {
         const elements = layout.networks.length;
         this.structures = set.length;
         let atoms = 0;
@@ -73,32 +99,11 @@ class DeviceSplit {
         const structureAtoms = new Uint32Array(set.length + 1);
         const target = new Float32Array(Math.max(1, set.length));
         const incomingCount = new Uint32Array(atoms);
-        const chunks: Float32Array[] = [];
-        let chunkUsed: number[] = [];
-        // D̃ blocks, each atom's block whole in one chunk
-        const dSizes: number[] = [];
-        for (const s of set) for (const a of s.atoms) dSizes.push(a.D.length);
-        {
-            let used = 0;
-            const sizes: number[] = [];
-            for (const n of dSizes) {
-                if (n > chunkFloats) throw new Error(`one atom's descriptor derivatives (${n} floats) exceed the device's buffer binding limit`);
-                if (used + n > chunkFloats) {
-                    sizes.push(used);
-                    used = 0;
-                }
-                used += n;
-            }
-            sizes.push(used);
-            if (sizes.length > dChunks) throw new Error(`the descriptor derivatives of this split need ${sizes.length} buffers of the device's binding limit (${(chunkFloats * 4 / 2 ** 20).toFixed(0)} MiB); at most ${dChunks} are bound`);
-            for (const n of sizes) chunks.push(new Float32Array(Math.max(4, n)));
-            chunkUsed = sizes.map(() => 0);
-        }
+        const chunks = plan.sizes.map((n) => new Float32Array(Math.max(4, n)));
         this.atomsByElement = [];
         this.atomCounts = new Int32Array(set.length);
         let g = 0;
         let entry = 0;
-        let chunk = 0;
         set.forEach((s, si) => {
             structureAtoms[si] = g;
             target[si] = s.target;
@@ -106,14 +111,11 @@ class DeviceSplit {
             const base = g;
             const byElement: number[][] = Array.from({ length: elements }, () => []);
             s.atoms.forEach((a, ai) => {
-                const n = a.D.length;
-                if (chunkUsed[chunk]! + n > chunks[chunk]!.length && n > 0 && chunkUsed[chunk]! > 0) chunk++;
-                info[4 * g] = a.element | (chunk << 16);
+                info[4 * g] = a.element | (plan.chunk[g]! << 16);
                 info[4 * g + 1] = si;
                 info[4 * g + 2] = entry;
-                info[4 * g + 3] = chunkUsed[chunk]!;
-                chunks[chunk]!.set(a.D, chunkUsed[chunk]!);
-                chunkUsed[chunk]! += n;
+                info[4 * g + 3] = plan.offset[g]!;
+                chunks[plan.chunk[g]!]!.set(a.D, plan.offset[g]!);
                 input.set(a.input, g * stride);
                 for (let c = 0; c < 3; c++) refForces[3 * g + c] = s.forces[3 * ai + c]!;
                 for (const j of a.neighbors) {
@@ -203,20 +205,12 @@ export class GpuTrainer {
         readonly splits: DeviceSplit[],
     ) {}
 
-    /** Uploads the splits (the first one is trained on) and compiles the kernels. */
+    /** Uploads the splits (the first one is trained on, the others only evaluated) and compiles the kernels. */
     static async create(device: GPUDevice, layout: ParameterLayout, sigma: number, sets: readonly (readonly TrainingStructure[])[], options: TrainerOptions): Promise<GpuTrainer> {
         const limit = Math.min(device.limits.maxStorageBufferBindingSize, 2 ** 31 - 4);
         const chunkFloats = Math.floor(limit / 4);
-        let dChunks = 1;
-        for (const set of sets) {
-            let used = 0;
-            let n = 1;
-            for (const s of set) for (const a of s.atoms) {
-                if (used + a.D.length > chunkFloats && used > 0) { n++; used = 0; }
-                used += a.D.length;
-            }
-            dChunks = Math.max(dChunks, n);
-        }
+        const plans = sets.map((set) => planChunks(set, chunkFloats));
+        const dChunks = Math.max(...plans.map((p) => p.sizes.length));
         if (dChunks > MAX_D_CHUNKS) throw new Error(`the training data is too large for this device: its descriptor derivatives need ${dChunks} buffers of ${(limit / 2 ** 20).toFixed(0)} MiB (at most ${MAX_D_CHUNKS})`);
         const tl: TrainLayout = {
             networks: layout.networks.map((n) => ({ inputs: n.inputs, normalizeNodes: n.normalizeNodes, offset: n.offset, count: n.count, layers: n.layers.map((l) => ({ ...l })) })),
@@ -232,7 +226,7 @@ export class GpuTrainer {
         const vec = (label: string) => device.createBuffer({ label, size: Math.max(16, 4 * layout.total), usage });
         const shared = { weights: vec('weights'), grad: vec('grad'), adamM: vec('adam_m'), adamV: vec('adam_v'), dummy: device.createBuffer({ label: 'dummy', size: 16, usage }) };
         const splits = await withValidation(device, 'training data upload', () =>
-            sets.map((set, k) => new DeviceSplit(device, set, layout, kernels, shared, dChunks, k === 0 ? Math.max(1, options.maxBatchAtoms) : 0, chunkFloats)));
+            sets.map((set, k) => new DeviceSplit(device, set, layout, kernels, shared, dChunks, k === 0 ? Math.max(1, options.maxBatchAtoms) : 0, plans[k]!)));
         return new GpuTrainer(device, layout, kernels, shared, splits);
     }
 
@@ -245,6 +239,10 @@ export class GpuTrainer {
         put(this.shared.weights, weights);
         put(this.shared.adamM, m);
         put(this.shared.adamV, v);
+    }
+
+    async weights(): Promise<Float32Array> {
+        return readBack(this.device, this.shared.weights, 4 * this.layout.total);
     }
 
     async state(): Promise<{ weights: Float32Array; m: Float32Array; v: Float32Array }> {
@@ -327,8 +325,9 @@ export class GpuTrainer {
     evaluate(k: number): void {
         const split = this.splits[k]!;
         if (split.structures === 0) return;
-        const all = Array.from({ length: split.structures }, (_, i) => i);
-        const atoms = this.prepare(k, all, 0, 0);
+        // an evaluation always covers the whole split: its lists and uniform are written once
+        split.evaluationAtoms ??= this.prepare(k, Array.from({ length: split.structures }, (_, i) => i), 0, 0);
+        const atoms = split.evaluationAtoms;
         const encoder = this.device.createCommandEncoder({ label: 'evaluate' });
         this.encodeResiduals(encoder, split, atoms, split.structures);
         this.device.queue.submit([encoder.finish()]);

@@ -24,6 +24,10 @@ export class ReferenceTrainer {
         this.v = v ? Float64Array.from(v) : new Float64Array(this.layout.total);
     }
 
+    async weights(): Promise<Float64Array> {
+        return Float64Array.from(this.w);
+    }
+
     async state(): Promise<{ weights: Float64Array; m: Float64Array; v: Float64Array }> {
         return { weights: Float64Array.from(this.w), m: Float64Array.from(this.m), v: Float64Array.from(this.v) };
     }

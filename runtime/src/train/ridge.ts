@@ -4,7 +4,7 @@
 //   (AᵀA + λI) w = Aᵀy,
 // rows of A: one per structure (energy, weight √(w_E/S)/N_s) and one per force component
 // (weight √(w_F/3N)), over all training structures at once.
-import { DatasetError } from './dataset.js';
+import { TrainingError } from './dataset.js';
 import { solveSymmetric } from '../math/linear-solve.js';
 import type { TrainProblem } from './trainer.js';
 
@@ -12,7 +12,7 @@ export function fitRidge(problem: TrainProblem, lambda: number): Float64Array {
     const { layout, sigma, training } = problem;
     for (const net of layout.networks) {
         if (net.layers.length !== 1 || net.layers[0]!.activation !== 'linear') {
-            throw new DatasetError(`optimizer ridge needs linear networks (no hidden layers, linear output); the network of ${net.element} has ${net.layers.length - 1} hidden layer(s)`);
+            throw new TrainingError(`optimizer ridge needs linear networks (no hidden layers, linear output); the network of ${net.element} has ${net.layers.length - 1} hidden layer(s)`);
         }
     }
     const P = layout.total;

@@ -8,7 +8,7 @@ import { mixSeed, permutation, uniforms } from '../math/random.js';
 import type { ModelParameters, ScalingStatistics } from '../model/parameters.js';
 import { scalerFor } from '../reference/scaling.js';
 import { readCheckpoint, writeCheckpoint, type Checkpoint, type EpochRecord, type SplitMetrics } from './checkpoint.js';
-import { DatasetError, loadTrainingData, type TrainingData } from './dataset.js';
+import { TrainingError, loadTrainingData, type TrainingData } from './dataset.js';
 import { computeDescriptors, scalingStatistics } from './descriptor-data.js';
 import { autoNormalization, fitElementOffsets } from './energy-offsets.js';
 import { GpuTrainer, type AdamSettings, type SplitErrors } from './gpu-trainer.js';
@@ -37,9 +37,9 @@ export interface TrainProblem {
 /** Reads the data and prepares everything the optimiser needs (descriptors of every split). */
 export function prepareProblem(spec: SpecIR, training: TrainingIR, baseDir: string): TrainProblem {
     const model = spec.models.find((m) => m.name === training.model);
-    if (!model) throw new DatasetError(`no model named '${training.model}'`);
-    if (training.committee) throw new DatasetError(`committee training (${training.committee.size} members) is not available yet: remove the 'committee' line to train one model`);
-    if (model.scaling.statistics) throw new DatasetError(`model '${model.name}' takes its scaling statistics from '${model.scaling.statistics}'; training computes them from the training split: remove 'from "…"' from the scaling line`);
+    if (!model) throw new TrainingError(`no model named '${training.model}'`);
+    if (training.committee) throw new TrainingError(`committee training (${training.committee.size} members) is not available yet: remove the 'committee' line to train one model`);
+    if (model.scaling.statistics) throw new TrainingError(`model '${model.name}' takes its scaling statistics from '${model.scaling.statistics}'; training computes them from the training split: remove 'from "…"' from the scaling line`);
     const data = loadTrainingData(spec, training.datasets, model, { baseDir, needForces: training.loss.forces > 0 });
     const splits = [data.train, data.validation, data.test] as const;
     const descriptors = splits.map((part) => computeDescriptors(model, part.map((l) => l.structure)));
@@ -104,6 +104,11 @@ export function metrics(errors: SplitErrors, loss: { energy: number; forces: num
     return { loss: loss.energy * mseE + loss.forces * mseF, energyRmse: Math.sqrt(mseE), forceRmse: Math.sqrt(mseF) };
 }
 
+/** The most atoms `batch` structures of the set can hold (sizes the GPU's per-atom gradient rows). */
+export function largestBatchAtoms(set: readonly TrainingStructure[], batch: number): number {
+    return set.map((s) => s.atoms.length).sort((a, b) => b - a).slice(0, batch).reduce((a, b) => a + b, 0);
+}
+
 /** Mini-batches of epoch `epoch` (0-based): the training structures shuffled by (seed, epoch). */
 export function epochBatches(structures: number, batch: number, seed: number, epoch: number): number[][] {
     const order = permutation(structures, uniforms(mixSeed(seed, epoch, 0x7a11)));
@@ -129,28 +134,28 @@ export async function runTraining(problem: TrainProblem, options: RunOptions): P
         const w = fitRidge(problem, training.optimizer.options['lambda'] ?? 1e-8);
         return { params: parametersOf(problem, w), weights: w, history: [], bestEpoch: 0, stoppedEarly: false, seconds: (performance.now() - start) / 1000, steps: 0 };
     }
-    if (training.optimizer.kind !== 'adam') throw new DatasetError(`optimizer '${training.optimizer.kind}' is not available yet; use adam (or ridge for linear models)`);
+    if (training.optimizer.kind !== 'adam') throw new TrainingError(`optimizer '${training.optimizer.kind}' is not available yet; use adam (or ridge for linear models)`);
     const o = training.optimizer.options;
     const adam: AdamSettings = { lr: o['lr'] ?? 1e-3, beta1: o['beta1'] ?? 0.9, beta2: o['beta2'] ?? 0.999, epsilon: o['epsilon'] ?? 1e-8 };
     const schedule = new Schedule(training.schedule, adam.lr, training.epochs);
     const batchSize = Math.max(1, Math.min(training.batch, sets[0].length));
     const hasValidation = sets[1].length > 0;
 
+    // the optimiser sees the training and validation splits; the test split only enters the report
+    const fitted = [sets[0], sets[1]];
     let backend: Backend;
     if (options.backend === 'webgpu') {
         if (!options.device) throw new Error('the webgpu backend needs a device');
-        const sizes = sets[0].map((s) => s.atoms.length).sort((a, b) => b - a);
-        const maxBatchAtoms = sizes.slice(0, batchSize).reduce((a, b) => a + b, 0);
-        backend = await GpuTrainer.create(options.device, layout, problem.sigma, sets, { maxBatchAtoms });
+        backend = await GpuTrainer.create(options.device, layout, problem.sigma, fitted, { maxBatchAtoms: largestBatchAtoms(sets[0], batchSize) });
     } else {
-        backend = new ReferenceTrainer(layout, problem.sigma, sets);
+        backend = new ReferenceTrainer(layout, problem.sigma, fitted);
     }
 
     let state: Checkpoint;
     const resumed = options.resume && options.checkpointPath ? readCheckpoint(options.checkpointPath) : undefined;
     if (resumed) {
         if (resumed.fingerprint !== problem.fingerprint) {
-            throw new DatasetError(`${options.checkpointPath}: the checkpoint belongs to a different training problem (the spec's model, training settings or data changed); delete it or train without --resume`);
+            throw new TrainingError(`${options.checkpointPath}: the checkpoint belongs to a different training problem (the spec's model, training settings or data changed); delete it or train without --resume`);
         }
         state = resumed;
         backend.setState(state.weights, state.m, state.v);
@@ -186,16 +191,16 @@ export async function runTraining(problem: TrainProblem, options: RunOptions): P
             const seconds = elapsedBefore + (performance.now() - runStart) / 1000;
             const record: EpochRecord = { epoch: epoch + 1, lr, seconds, train, ...(validation ? { validation } : {}) };
             const monitored = (validation ?? train).loss;
-            if (!Number.isFinite(monitored)) throw new DatasetError(`epoch ${epoch + 1}: the loss is ${monitored}; lower the learning rate (optimizer adam lr …)`);
+            if (!Number.isFinite(monitored)) throw new TrainingError(`epoch ${epoch + 1}: the loss is ${monitored}; lower the learning rate (optimizer adam lr …)`);
             const improved = monitored < state.best.loss;
-            const current = improved && hasValidation ? await backend.state() : undefined;
+            const best = improved && hasValidation ? await backend.weights() : undefined;
             const stalled = improved ? 0 : state.stalled + 1;
             state = {
                 ...state,
                 epoch: epoch + 1,
                 step,
                 schedule: schedule.update(state.schedule, monitored),
-                best: improved && current ? { loss: monitored, epoch: epoch + 1, weights: [...current.weights] } : state.best,
+                best: best ? { loss: monitored, epoch: epoch + 1, weights: [...best] } : state.best,
                 stalled,
                 stopped: patience !== undefined && hasValidation && stalled >= patience,
                 history: [...state.history, record],
@@ -203,12 +208,12 @@ export async function runTraining(problem: TrainProblem, options: RunOptions): P
             options.onEpoch?.(record, false);
             const last = state.epoch >= training.epochs || state.stopped;
             if (options.checkpointPath && (state.epoch % options.checkpointEvery === 0 || last)) {
-                const full = current ?? (await backend.state());
+                const full = await backend.state();
                 state = { ...state, weights: [...full.weights], m: [...full.m], v: [...full.v] };
                 writeCheckpoint(options.checkpointPath, state);
             }
         }
-        const final = hasValidation ? Float64Array.from(state.best.weights) : Float64Array.from((await backend.state()).weights);
+        const final = hasValidation ? Float64Array.from(state.best.weights) : Float64Array.from(await backend.weights());
         return {
             params: parametersOf(problem, final), weights: final, history: state.history,
             bestEpoch: hasValidation ? state.best.epoch : state.epoch, stoppedEarly: state.stopped,
