@@ -76,6 +76,11 @@ ${body}
 }`;
 }
 
+/** WGSL for the 3-vector of item `index` in an f32 array laid out (items, 3). */
+function vec3At(buffer: string, index: string): string {
+    return `vec3<f32>(${buffer}[3u * ${index}], ${buffer}[3u * ${index} + 1u], ${buffer}[3u * ${index} + 2u])`;
+}
+
 function elementSwitch(layout: TrainLayout, fn: (e: number) => string): string {
     const cases = layout.networks.map((_, e) => `        case ${e}u: { ${fn(e)} }`).join('\n');
     return `    switch (info.x & 0xffffu) {\n${cases}\n        default: {}\n    }`;
@@ -149,7 +154,8 @@ export function trainForwardKernel(layout: TrainLayout): KernelDefinition<Params
 function dBindings(b: BindingRegistry, l: TrainLayout): string {
     for (let c = 0; c < l.dChunks; c++) b.storage(`d_tilde${c}`, 'array<f32>', 'read');
     const cases = Array.from({ length: l.dChunks }, (_, c) => `        case ${c}u: { return d_tilde${c}[q]; }`).join('\n');
-    return `fn d_at(chunk: u32, q: u32) -> f32 {\n    switch (chunk) {\n${cases}\n        default: { return 0.0; }\n    }\n}`;
+    return `fn d_at(chunk: u32, q: u32) -> f32 {\n    switch (chunk) {\n${cases}\n        default: { return 0.0; }\n    }\n}
+fn d_vec(chunk: u32, q: u32) -> vec3<f32> { return vec3<f32>(d_at(chunk, q), d_at(chunk, q + 1u), d_at(chunk, q + 2u)); }`;
 }
 
 function inputsOf(l: TrainLayout): string {
@@ -175,7 +181,7 @@ export function trainPairForcesKernel(layout: TrainLayout): KernelDefinition<Par
         var g = vec3<f32>(0.0, 0.0, 0.0);
         for (var s = 0u; s < nf; s++) {
             let q = info.w + 3u * (s * count + a);
-            g += dnn[i * ${l.maxInputs}u + s] * vec3<f32>(d_at(chunk, q), d_at(chunk, q + 1u), d_at(chunk, q + 2u));
+            g += dnn[i * ${l.maxInputs}u + s] * d_vec(chunk, q);
         }
         g *= ${lit(l.sigma)};
         let e = first + a;
@@ -198,11 +204,11 @@ export function trainForceResidualKernel(layout: TrainLayout): KernelDefinition<
         return entry('train.atoms', `    let i = batch_atoms[t];
     var f = vec3<f32>(0.0, 0.0, 0.0);
     for (var e = atom_info[i].z; e < atom_info[i + 1u].z; e++) {
-        f += vec3<f32>(pair_force[3u * e], pair_force[3u * e + 1u], pair_force[3u * e + 2u]);
+        f += ${vec3At('pair_force', 'e')};
     }
     for (var q = incoming[i]; q < incoming[i + 1u]; q++) {
         let e = incoming[q];
-        f -= vec3<f32>(pair_force[3u * e], pair_force[3u * e + 1u], pair_force[3u * e + 2u]);
+        f -= ${vec3At('pair_force', 'e')};
     }
     force_residual[3u * i] = f.x - ref_forces[3u * i];
     force_residual[3u * i + 1u] = f.y - ref_forces[3u * i + 1u];
@@ -228,7 +234,7 @@ export function trainEnergyResidualKernel(layout: TrainLayout): KernelDefinition
     var f2 = 0.0;
     for (var i = first; i < last; i++) {
         e += nn[i];
-        let r = vec3<f32>(force_residual[3u * i], force_residual[3u * i + 1u], force_residual[3u * i + 2u]);
+        let r = ${vec3At('force_residual', 'i')};
         f2 += dot(r, r);
     }
     let n = f32(last - first);
@@ -258,14 +264,14 @@ export function trainGradientKernel(layout: TrainLayout): KernelDefinition<Param
             lines.push(`    let first = info.z;
     let count = atom_info[i + 1u].z - first;
     let chunk = info.x >> 16u;
-    let fi = vec3<f32>(force_residual[3u * i], force_residual[3u * i + 1u], force_residual[3u * i + 2u]);
+    let fi = ${vec3At('force_residual', 'i')};
     var ty0: array<f32, ${Math.max(1, net.inputs)}>;
     for (var a = 0u; a < count; a++) {
         let j = entry_atom[first + a];
-        let r = vec3<f32>(force_residual[3u * j], force_residual[3u * j + 1u], force_residual[3u * j + 2u]) - fi;
+        let r = ${vec3At('force_residual', 'j')} - fi;
         for (var s = 0u; s < ${upto(net.inputs)}; s++) {
             let q = info.w + 3u * (s * count + a);
-            ty0[s] += dot(r, vec3<f32>(d_at(chunk, q), d_at(chunk, q + 1u), d_at(chunk, q + 2u)));
+            ty0[s] += dot(r, d_vec(chunk, q));
         }
     }`);
             lines.push(...forward(l, e, true, true));
