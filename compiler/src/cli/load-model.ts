@@ -31,10 +31,14 @@ export async function loadModel(spec: string, name: string | undefined, err: (li
     if (!model) {
         throw new CliError(name ? `${command}: no model named '${name}' in ${spec} (models: ${models.map((m) => m.name).join(', ') || 'none'})` : `${command}: ${spec} defines no model`);
     }
-    const path = weightsPath(ir, model, dirname(spec));
-    if (!path) throw new CliError(`${command}: model '${model.name}' has no weights yet (train it with nnp train, or add 'weights "file.weights.json"')`);
-    const params = readWeights(path, model);
-    return { model, params };
+    return { model, params: modelParameters(ir, model, dirname(spec), command) };
+}
+
+/** The fitted parameters of `model`, or a CliError `<who>: model '…' has no weights yet (…)`. */
+export function modelParameters(ir: SpecIR, model: ModelIR, specDir: string, who: string): ModelParameters {
+    const path = weightsPath(ir, model, specDir);
+    if (!path) throw new CliError(`${who}: model '${model.name}' has no weights yet (train it with nnp train, or add 'weights "file.weights.json"')`);
+    return readWeights(path, model);
 }
 
 /** The model's `weights` file, else the weights its train block saves (when training has written them). */

@@ -9,12 +9,11 @@ import { elementBySymbol } from '../../../../language/src/elements.js';
 import { writeFileAtomic } from '../../../../runtime/src/io/atomic-write.js';
 import { readStructures } from '../../../../runtime/src/io/read-structures.js';
 import type { Calculator } from '../../../../runtime/src/md/run-md.js';
-import { readWeights } from '../../../../runtime/src/model/weights-file.js';
 import type { Structure } from '../../../../runtime/src/structure.js';
 import { structuresOf } from '../../../../runtime/src/structures/source.js';
 import { createEvaluator, type Backend } from '../backend.js';
 import { CliError, ExitCode } from '../cli-error.js';
-import { loadSpecIr, weightsPath } from '../load-model.js';
+import { loadSpecIr, modelParameters } from '../load-model.js';
 
 const AVAILABLE = ['md', 'optimize'];
 
@@ -69,9 +68,7 @@ async function calculatorFor(ir: SpecIR, run: RunIR, specDir: string, backend: B
         return { calculator: async (s) => evaluatePotential(potential, s), masses, close: async () => {} };
     }
     const model = ir.models.find((m) => m.name === run.calculator.name)!;
-    const path = weightsPath(ir, model, specDir);
-    if (!path) throw new CliError(`nnp run: '${run.name}': model '${model.name}' has no weights yet (train it with nnp train, or add 'weights "file.weights.json"')`);
-    const params = readWeights(path, model);
+    const params = modelParameters(ir, model, specDir, `nnp run: '${run.name}'`);
     const unknown = start.symbols.find((s) => !model.elements.some((e) => e.symbol === s));
     if (unknown) throw new CliError(`nnp run: '${run.name}': the structure has ${unknown}, which model '${model.name}' does not describe`);
     const { SkinNeighborList } = await import('../../../../runtime/src/neighbors/skin-list.js');

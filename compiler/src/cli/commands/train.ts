@@ -35,7 +35,7 @@ export async function trainCommand(o: TrainCommandOptions, out: (line: string) =
     try {
         return await train(o, out, err);
     } catch (e) {
-        if ((e as Error).name === 'DatasetError') throw new CliError(`nnp train: ${(e as Error).message}`);
+        if ((e as Error).name === 'TrainingError') throw new CliError(`nnp train: ${(e as Error).message}`);
         throw e;
     }
 }
