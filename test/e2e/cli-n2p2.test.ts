@@ -1,19 +1,14 @@
 // n2p2 potentials through the command line: import → check → eval (reference and WebGPU) →
 // export → import again; Cu2S (sigma scaling, softplus, cutoff type 6) as well as water.
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { ROOT, nnp } from '../helpers/cli.js';
 import { sharedData } from '../helpers/shared-data.js';
 
-const ROOT = resolve(import.meta.dirname, '..', '..');
 const HARTREE = 27.211386245988;
 
-function nnp(args: string[]) {
-    const r = spawnSync(process.execPath, [join(ROOT, 'bin', 'nnp.js'), ...args], { cwd: ROOT, encoding: 'utf8', timeout: 300_000, maxBuffer: 256 << 20 });
-    return { code: r.status, out: r.stdout, err: r.stderr };
-}
 
 interface EvalJson {
     units: { energy: string; length: string };

@@ -1,19 +1,12 @@
 // The `nnp` command as users run it: a separate process, its output and exit status.
-import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { ROOT, nnp } from '../helpers/cli.js';
 import { sharedData } from '../helpers/shared-data.js';
 
-const ROOT = resolve(import.meta.dirname, '..', '..');
-const BIN = join(ROOT, 'bin', 'nnp.js');
 
-function nnp(args: string[], cwd = ROOT) {
-    if (!existsSync(join(ROOT, 'dist', 'compiler', 'src', 'cli', 'main.js'))) throw new Error('nnp is not built: run `npm run build` first');
-    const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', timeout: 120_000 });
-    return { code: r.status, out: r.stdout, err: r.stderr };
-}
 
 function noStackTrace(text: string) {
     expect(text).not.toMatch(/^\s+at /m);

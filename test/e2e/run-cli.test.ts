@@ -1,23 +1,17 @@
 // `nnp run` as users run it: md with the imported n2p2 water potential on WebGPU conserves energy
 // (NVE, 0.25 fs), md and optimize with an analytic potential write their log, trajectory and
 // summary, and protocols that are not available say so with exit status 3.
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { nnp } from '../helpers/cli.js';
 import { BOHR_A, HARTREE_EV } from '../../language/src/units.js';
 import { readStructures, writeStructures } from '../../runtime/src/io/read-structures.js';
 import { sharedData } from '../helpers/shared-data.js';
 import { supercell } from '../helpers/supercell.js';
 
-const ROOT = resolve(import.meta.dirname, '..', '..');
-const BIN = join(ROOT, 'bin', 'nnp.js');
 
-function nnp(args: string[], cwd: string) {
-    const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', timeout: 600_000 });
-    return { code: r.status, out: r.stdout, err: r.stderr };
-}
 
 describe('nnp run', () => {
     it('NVE with the imported water potential on WebGPU: energy drift ≤ 1e-4 eV/atom/ps (192 atoms, 0.25 fs)', () => {

@@ -1,19 +1,14 @@
 // `nnp train` as users run it: outputs, bit-identical weights for the same seed, a run killed with
 // SIGKILL and resumed ends with the weights of an uninterrupted run, trained weights readable by
 // `nnp eval`, exportable to n2p2, and invalid data named (or skipped and counted).
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { BIN, nnp } from '../helpers/cli.js';
 
-const ROOT = resolve(import.meta.dirname, '..', '..');
-const BIN = join(ROOT, 'bin', 'nnp.js');
 
-function nnp(args: string[], cwd: string) {
-    const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', timeout: 300_000 });
-    return { code: r.status, out: r.stdout, err: r.stderr };
-}
 
 const SPEC = (epochs: number, extra = '') => `potential sw = stillinger_weber Si { }
 

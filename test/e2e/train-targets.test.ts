@@ -6,12 +6,11 @@
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { expect, it } from 'vitest';
+import { BIN, ROOT } from '../helpers/cli.js';
 import { sharedData } from '../helpers/shared-data.js';
 
-const ROOT = resolve(import.meta.dirname, '..', '..');
-const BIN = join(ROOT, 'bin', 'nnp.js');
 
 interface Report { splits: Record<string, { energyRmse: number; forceRmse: number }>; seconds: number }
 
