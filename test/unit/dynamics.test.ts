@@ -5,7 +5,6 @@
 import { describe, expect, it } from 'vitest';
 import { lowerSpec } from '../../compiler/src/lower/lower-spec.js';
 import type { PlainIR, PotentialIR } from '../../compiler/src/ir/model-ir.js';
-import { fire, maxForce } from '../../runtime/src/md/fire.js';
 import { maxwellBoltzmann, temperature } from '../../runtime/src/md/dynamics.js';
 import { runMd } from '../../runtime/src/md/run-md.js';
 import { evaluatePotential } from '../../runtime/src/reference/potentials.js';
@@ -65,17 +64,4 @@ describe('md', () => {
         });
         expect(Math.abs(s.meanTemperatureK - 94) / 94).toBeLessThan(0.02);
     }, 60_000);
-});
-
-describe('optimize (FIRE)', () => {
-    it('relaxes a rattled Lennard-Jones cluster to fmax ≤ 1e-3 eV/Å, lowering the energy', async () => {
-        const lj = await potential(AR);
-        const c = crystal('fcc', 'Ar', 5.26);
-        const start = { ...c, cell: undefined, pbc: [false, false, false] as [boolean, boolean, boolean], positions: c.positions.map((x, k) => x + 0.3 * Math.sin(7 * k)) };
-        const e0 = evaluatePotential(lj, start).energy;
-        const r = await fire(start, async (x) => evaluatePotential(lj, x), 1e-3, 2000);
-        expect(r.converged).toBe(true);
-        expect(maxForce(evaluatePotential(lj, r.final).forces)).toBeLessThan(1e-3);
-        expect(r.energyEv).toBeLessThan(e0);
-    });
 });
