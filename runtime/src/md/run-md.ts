@@ -35,6 +35,8 @@ export interface MdOptions {
     readonly log?: { readonly path: string; readonly every: number };
     readonly trajectory?: { readonly path: string; readonly every: number };
     readonly onProgress?: (step: number, steps: number, temperature: number) => void;
+    /** Called after every step with the velocities (Å/fs; the array is reused, copy to keep). */
+    readonly onVelocities?: (step: number, velocities: Float64Array) => void;
 }
 
 export interface MdSummary {
@@ -122,6 +124,7 @@ export async function runMd(o: MdOptions): Promise<MdSummary> {
     for (let step = 1; step <= steps; step++) {
         await advance(integrator, state, field);
         record(step);
+        o.onVelocities?.(step, state.velocities);
         o.onProgress?.(step, steps, temps.at(-1)!);
     }
     const seconds = (performance.now() - started) / 1000;

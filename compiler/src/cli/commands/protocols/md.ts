@@ -1,29 +1,65 @@
-// The md protocol: see runtime/src/md/run-md.ts for the ensembles and the log's columns.
-import type { MdSummary } from '../../../../../runtime/src/md/run-md.js';
-import { outputFile, startStructure, type Protocol } from './context.js';
+// The md protocol: see runtime/src/md/run-md.ts for the ensembles and the log's columns. With `vdos`,
+// the VDOS from the velocity autocorrelation of the second half of the run (the first is
+// equilibration); with `compare other` as well, the same run with the other calculator and both
+// VDOS on one plot with their overlap.
+import type { Calculator, MdOptions, MdSummary } from '../../../../../runtime/src/md/run-md.js';
+import type { Structure } from '../../../../../runtime/src/structure.js';
+import { find, outputFile, startStructure, type Protocol, type ProtocolContext } from './context.js';
+import { vdosGrid, vdosSettings, writeVdos } from './vdos-output.js';
 
 export const mdProtocol: Protocol = {
     async run(ctx) {
-        const { runMd } = await import('../../../../../runtime/src/md/run-md.js');
         const start = startStructure(ctx);
         const log = outputFile(ctx, 'log');
         const trajectory = outputFile(ctx, 'trajectory');
-        let next = 0;
-        const t0 = performance.now();
-        return runMd({
-            items: ctx.run.items, start, masses: ctx.massesOf(start.symbols), calculator: ctx.calculator,
-            ...(log ? { log } : {}), ...(trajectory ? { trajectory } : {}),
-            onProgress: (step, steps, t) => {
-                if (step < next && step < steps) return;
-                next = step + Math.max(1, Math.round(steps / 20));
-                const rate = step / ((performance.now() - t0) / 1000);
-                ctx.err(`${ctx.run.name}: step ${step}/${steps}  T ${t.toFixed(1)} K  ${rate.toFixed(1)} steps/s  ETA ${((steps - step) / rate).toFixed(0)} s`);
-            },
-        });
+        const settings = vdosSettings(ctx);
+        const main = await simulate(ctx, start, ctx.calculator, ctx.run.calculator.name, { ...(log ? { log } : {}), ...(trajectory ? { trajectory } : {}) }, settings !== undefined);
+        if (!settings) return main.summary;
+        const compared = find(ctx.run.items, 'Compare')?.['other'] as string | undefined;
+        const other = compared ? await simulate(ctx, start, (await ctx.calculatorNamed(compared)).calculator, compared, {}, true) : undefined;
+        const { velocityVdos } = await import('../../../../../runtime/src/phonons/vdos.js');
+        const dt = main.summary.timestepFs;
+        const masses = ctx.massesOf(start.symbols);
+        // without a `max`, the grid ends a little above the highest frequency with weight (a first pass up to Nyquist)
+        const nyquist = 1 / (2 * dt * 1e-3);
+        const coarse = velocityVdos(main.frames, masses, dt, { bins: 500, maxThz: nyquist });
+        const peak = Math.max(...coarse.density);
+        let last = coarse.density.length - 1;
+        while (last > 0 && coarse.density[last]! <= 0.01 * peak) last--;
+        const highest = coarse.frequencyThz[last]!;
+        const grid = vdosGrid(settings, Math.min(highest, nyquist / 1.2));
+        const curves = [{ name: ctx.run.calculator.name, vdos: velocityVdos(main.frames, masses, dt, grid) }];
+        if (other) curves.push({ name: compared!, vdos: velocityVdos(other.frames, masses, dt, grid) });
+        const overlap = writeVdos(ctx, `VDOS from the velocity autocorrelation, ${start.symbols.length} atoms`, curves);
+        return { ...main.summary, vdos: 'vdos.csv', ...(other ? { compare: { calculator: compared!, meanTemperatureK: other.summary.meanTemperatureK, vdosOverlap: overlap } } : {}) };
     },
     describe(summary) {
-        const s = summary as unknown as MdSummary;
+        const s = summary as unknown as MdSummary & { compare?: { calculator: string; vdosOverlap: number } };
         const p = s.meanPressureBar !== undefined ? `, ⟨P⟩ = ${s.meanPressureBar.toFixed(0)} bar` : '';
-        return `${s.steps} steps (${s.ensemble}), ⟨T⟩ = ${s.meanTemperatureK.toFixed(2)} K${p}, drift ${s.conservedDriftEvPerAtomPs.toExponential(2)} eV/atom/ps, ${s.stepsPerSecond.toFixed(1)} steps/s`;
+        const c = s.compare ? `, VDOS overlap with ${s.compare.calculator} ${s.compare.vdosOverlap.toFixed(3)}` : '';
+        return `${s.steps} steps (${s.ensemble}), ⟨T⟩ = ${s.meanTemperatureK.toFixed(2)} K${p}, drift ${s.conservedDriftEvPerAtomPs.toExponential(2)} eV/atom/ps, ${s.stepsPerSecond.toFixed(1)} steps/s${c}`;
     },
 };
+
+/** One MD run; with `keepVelocities`, the velocities of its second half. */
+async function simulate(ctx: ProtocolContext, start: Structure, calculator: Calculator, label: string, outputs: Pick<MdOptions, 'log' | 'trajectory'>, keepVelocities: boolean) {
+    const { runMd } = await import('../../../../../runtime/src/md/run-md.js');
+    const frames: Float64Array[] = [];
+    let next = 0;
+    const t0 = performance.now();
+    const summary = await runMd({
+        items: ctx.run.items, start, masses: ctx.massesOf(start.symbols), calculator, ...outputs,
+        ...(keepVelocities ? { onVelocities: (step: number, v: Float64Array) => void (2 * step > steps() && frames.push(Float64Array.from(v))) } : {}),
+        onProgress: (step, steps, t) => {
+            if (step < next && step < steps) return;
+            next = step + Math.max(1, Math.round(steps / 20));
+            const rate = step / ((performance.now() - t0) / 1000);
+            ctx.err(`${ctx.run.name} (${label}): step ${step}/${steps}  T ${t.toFixed(1)} K  ${rate.toFixed(1)} steps/s  ETA ${((steps - step) / rate).toFixed(0)} s`);
+        },
+    });
+    return { summary, frames };
+
+    function steps(): number {
+        return (find(ctx.run.items, 'Steps')?.['value'] as number | undefined) ?? 1000;
+    }
+}
