@@ -4,6 +4,8 @@ import '../scripts/polyfill-groupby.cjs';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { waterSetup } from './bench-water.mjs';
+import { benchMd } from './bench-md.mjs';
 
 const dist = new URL('../dist/', import.meta.url);
 const { loadSpecs } = await import(new URL('language/src/load-specs.js', dist).href);
@@ -127,37 +129,10 @@ try {
 
 console.log('\n## HDNNP energy + forces: n2p2 H2O RPBE-D3 architecture (27/30 functions, 25-25 tanh, r_c = 12 bohr)');
 try {
-    const { readStructures } = await import(new URL('runtime/src/io/read-structures.js', dist).href);
-    const { lowerSpec } = await import(new URL('compiler/src/lower/lower-spec.js', dist).href);
     const { buildNeighborList } = await import(new URL('runtime/src/neighbors/cell-list.js', dist).href);
     const { acquireGpu } = await import(new URL('runtime/src/gpu/device.js', dist).href);
     const { GpuEvaluator } = await import(new URL('runtime/src/gpu/hdnnp-evaluator.js', dist).href);
-    const shared = process.env.NNP_SHARED_DATA ?? new URL('../../shared/data', import.meta.url).pathname;
-    const { all } = await loadSpecs(['examples/water/model.nnp']);
-    const model = lowerSpec(all.map((d) => d.parseResult.value)).models[0];
-    // the speed does not depend on the weights' values: a seeded random set
-    let seed = 1;
-    const random = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
-    const params = {
-        model: model.name,
-        networks: model.networks.map((n) => {
-            let inputs = n.inputs;
-            return { element: n.element, layers: n.layers.map((l) => { const w = Float64Array.from({ length: l.size * inputs }, () => (random() - 0.5) / Math.sqrt(inputs)); inputs = l.size; return { weights: w, biases: Float64Array.from({ length: l.size }, () => random() - 0.5) }; }) };
-        }),
-        scaling: model.descriptors.map((d) => ({ element: d.element, min: new Float64Array(d.functions.length), max: new Float64Array(d.functions.length).fill(10), mean: new Float64Array(d.functions.length).fill(1), sigma: new Float64Array(d.functions.length).fill(1) })),
-    };
-    const box = readStructures(`${shared}/n2p2/structures/H2O_1080_liquid.data`, { units: { length: 0.529177210903, energy: 27.211386245988 } })[0];
-    const supercell = (s) => {
-        const pos = [];
-        const sym = [];
-        for (let a = 0; a < 2; a++) for (let b = 0; b < 2; b++) for (let c = 0; c < 2; c++) {
-            for (let i = 0; i < s.symbols.length; i++) {
-                sym.push(s.symbols[i]);
-                for (let k = 0; k < 3; k++) pos.push(s.positions[3 * i + k] + a * s.cell[k] + b * s.cell[3 + k] + c * s.cell[6 + k]);
-            }
-        }
-        return { ...s, symbols: sym, positions: Float64Array.from(pos), cell: s.cell.map((x) => 2 * x) };
-    };
+    const { model, params, box, supercell } = await waterSetup();
     const ctx = await acquireGpu();
     let reference;
     try {
@@ -165,7 +140,7 @@ try {
     } catch {
         console.log('(float64 reference evaluator not built: no baseline)');
     }
-    for (const [name, s] of [['1080-atom box', box], ['2x2x2 supercell', supercell(box)]]) {
+    for (const [name, s] of [['1080-atom box', box], ['2x2x2 supercell', supercell]]) {
         const n = s.symbols.length;
         const list = buildNeighborList(s, model.maxCutoff);
         const gpuFixed = await GpuEvaluator.create(ctx, model, params, () => list); // neighbour list built once (as in MD)
@@ -235,4 +210,5 @@ train water on h2o { loss energy 1 forces 1 batch 2 seed 1 }`;
     console.log(`training benchmark failed: ${e.message}`);
     failed = true;
 }
+failed = !(await benchMd()) || failed;
 process.exit(failed ? 1 : 0);

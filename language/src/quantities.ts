@@ -50,7 +50,7 @@ const DIMENSION_OF_PROPERTY: Readonly<Record<string, DimensionName>> = {
     'PathAxis.to': 'length',
 };
 
-/** Dimensions of analytic-potential parameters (LJ, Morse, Stillinger–Weber, ATM). */
+/** Dimensions of analytic-potential parameters (LJ, Morse, Stillinger–Weber, ATM, Müller–Brown). */
 export const POTENTIAL_PARAM_DIMENSION: Readonly<Record<PotentialParamName, DimensionName>> = {
     epsilon: 'energy',
     sigma: 'length',
@@ -68,6 +68,7 @@ export const POTENTIAL_PARAM_DIMENSION: Readonly<Record<PotentialParamName, Dime
     q: 'dimensionless',
     costheta0: 'dimensionless',
     c9: 'energyLength9',
+    scale: 'energy',
 };
 
 /** The dimension the number at this node must have, or undefined if the position is unknown. */

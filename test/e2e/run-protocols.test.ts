@@ -98,4 +98,31 @@ run md sw as cold {
         expect(top[0]!).toBeGreaterThan(15);
         expect(top[0]!).toBeLessThan(18);
     }, 120_000);
+
+    it('rank: relaxed SW silicon polymorphs, diamond lowest at −2ε per atom and a = 5.431 Å', () => {
+        const dir = mkdtempSync(join(tmpdir(), 'nnp-rank-'));
+        writeStructures(join(dir, 'diamond.xyz'), [crystal('diamond', 'Si', 5.5)]);
+        writeStructures(join(dir, 'btin.xyz'), [crystal('beta_tin', 'Si', 4.8, { c: 2.65, supercell: [2, 2, 3] })]);
+        writeStructures(join(dir, 'others.xyz'), [crystal('sc', 'Si', 2.6, { supercell: [3, 3, 3] }), crystal('fcc', 'Si', 3.9, { supercell: [2, 2, 2] })]);
+        writeFileSync(join(dir, 'rank.nnp'), `potential sw = stillinger_weber Si { }
+run rank sw as phases {
+  structures "btin.xyz" "others.xyz" "diamond.xyz"
+  relax
+  method lbfgs
+  fmax 0.001 eV/A
+}
+`);
+        const r = nnp(['run', 'rank.nnp'], dir);
+        expect(r.code, r.err).toBe(0);
+        const s = summaryOf(dir, 'phases') as { ranking: { name: string; energyPerAtomEv: number; deltaMevPerAtom: number; volumePerAtomA3: number; relaxed: { converged: boolean } }[] };
+        expect(s.ranking.map((e) => e.name)).toEqual(['diamond.xyz', 'btin.xyz', 'others.xyz[0]', 'others.xyz[1]']);
+        const diamond = s.ranking[0]!;
+        expect(diamond.energyPerAtomEv).toBeCloseTo(-2 * 2.1683, 6);
+        expect(Math.cbrt(8 * diamond.volumePerAtomA3)).toBeCloseTo(5.431, 2); // SW's lattice constant is 5.431 Å
+        expect(s.ranking.every((e) => e.relaxed.converged)).toBe(true);
+        for (let k = 1; k < s.ranking.length; k++) expect(s.ranking[k]!.deltaMevPerAtom).toBeGreaterThan(s.ranking[k - 1]!.deltaMevPerAtom);
+        expect(r.out).toMatch(/^phases: diamond\.xyz 0 meV\/atom < btin\.xyz \+\d+\.\d meV\/atom < /);
+        expect(readFileSync(join(dir, 'out', 'phases', 'ranking.csv'), 'utf8').split('\n')[0]).toBe('rank,structure,atoms,energy_per_atom_eV,delta_meV_per_atom,volume_per_atom_A3');
+        expect(readStructures(join(dir, 'out', 'phases', 'relaxed.extxyz'))).toHaveLength(4);
+    }, 120_000);
 });

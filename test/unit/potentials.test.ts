@@ -66,3 +66,33 @@ it('forces and stress of Stillinger–Weber and Axilrod–Teller–Muto three-bo
     checkForcesAndStress(atm, { ...ar, positions: ar.positions.map((x, i) => x + 0.15 * Math.cos(5 * i)) });
     checkForcesAndStress(atm, { ...randomStructure(4, 4, false, ['Ar']), positions: randomStructure(4, 4, false, ['Ar']).positions.map((x) => 1.6 * x) });
 });
+
+it('Müller–Brown: its minima and saddle energies, forces = −∇E, `scale`, and only the named elements feel it', async () => {
+    const mb = await potential('potential mb = muller_brown H { }');
+    expect(mb.terms[0]!.params).toEqual({ scale: 1 });
+    const one = (x: number, y: number, z = 0.3): Structure => ({ symbols: ['H'], positions: Float64Array.from([x, y, z]), pbc: [false, false, false], info: {} });
+    // Müller & Brown (1979): minima A, B, C and the two saddles, eV at scale 1 eV
+    for (const [x, y, e] of [[-0.558, 1.442, -146.70], [0.623, 0.028, -108.17], [-0.050, 0.467, -80.77], [-0.822, 0.624, -40.66], [0.212, 0.293, -72.25]] as const) {
+        expect(evaluatePotential(mb, one(x, y)).energy).toBeCloseTo(e, 1);
+    }
+    // the minimum A: no force in any direction (z is free)
+    expect(Math.max(...evaluatePotential(mb, one(-0.55822, 1.44173)).forces.map(Math.abs))).toBeLessThan(0.05);
+    const half = await potential('potential mb = muller_brown H { scale 0.5 eV }');
+    expect(evaluatePotential(half, one(-0.558, 1.442)).energy).toBeCloseTo(-146.70 / 2, 1);
+    // several atoms, some of another element: each H its own V(x, y), O untouched (z free); the virial
+    // of a one-body field is Σ_i ∂E/∂r_ia r_ib
+    const mixed = await potential('potential both = muller_brown H { scale 0.01 eV } + morse O { depth 0.5 eV alpha 1.5 /A r0 1.3 A cutoff 3.2 A }');
+    const s = randomStructure(5, 6, true, ['H', 'O']);
+    checkForcesAndStress(mixed, { ...s, positions: s.positions.map((v, k) => 0.5 * v - [1.2, 0.2, 0][k % 3]!) });
+    checkForcesAndStress(half, { ...one(0.1, 0.7), symbols: ['H', 'H'], positions: Float64Array.from([0.1, 0.7, 0.2, -0.9, 1.1, -0.4]) });
+    const r = evaluatePotential(half, { symbols: ['O', 'H'], positions: Float64Array.from([0.1, 0.7, 0.2, -0.9, 1.1, -0.4]), pbc: [false, false, false], info: {} });
+    expect([r.atomEnergies[0], r.forces[0], r.forces[1], r.forces[2], r.forces[5]]).toEqual([0, 0, 0, 0, 0]);
+});
+
+it('Müller–Brown parameters: only `scale`, an energy', async () => {
+    const doc = await checkText('potential a = muller_brown H { scale 2 }\npotential b = muller_brown H { sigma 1 A }');
+    expect((doc.diagnostics ?? []).map((d) => d.message)).toEqual([
+        expect.stringMatching(/^Missing unit: expected an energy/),
+        "'sigma' is not a parameter of muller_brown (allowed: scale).",
+    ]);
+});

@@ -164,13 +164,20 @@ const COMMANDS: Readonly<Record<string, Command>> = {
     },
     run: {
         usage: 'nnp run <spec.nnp> [run-name] [--backend webgpu|reference]',
-        summary: "run the spec's protocols (md, optimize)",
+        summary: "run the spec's protocols (md, optimize, phonons, neb, rank, path)",
         help: 'Runs the run blocks of the spec (all, or the one named with `as <name>`) with a model (its trained or\n'
             + 'imported weights, on WebGPU or with --backend reference in float64) or an analytic potential.\n'
             + 'md: nve (velocity Verlet), nvt langevin (BAOAB) or nose_hoover (chains); log CSV (step, time, T,\n'
-            + 'E_pot, E_kin, E_tot, conserved, pressure, volume), extended XYZ trajectory. optimize: FIRE to fmax.\n'
+            + 'E_pot, E_kin, E_tot, conserved, pressure, volume), extended XYZ trajectory; `vdos` from the velocity\n'
+            + 'autocorrelation (`compare other`: both on one plot). optimize: fire, lbfgs, cg or newton (Hessian by\n'
+            + 'central differences of the forces), `relax_cell`, to fmax. phonons: Hessian of the (super)cell, modes\n'
+            + 'in THz and cm-1, VDOS (csv, svg), `compare other`. neb: nudged elastic band (improved tangent,\n'
+            + '`climbing` image) between `initial` and `final`, FIRE to fmax; profile.csv/.svg, band.extxyz,\n'
+            + 'saddle.extxyz. rank: energies per atom of `structures`, optionally relaxed (atoms and cell), ordered.\n'
+            + 'path: a probe atom\'s energy over a grid of two coordinates and the cheapest path across it\n'
+            + '(Dijkstra); grid.csv, path.csv, landscape.svg.\n'
             + 'Each run writes summary.json under its output folder (output "dir", default out/<run name>).\n'
-            + 'Other protocols (phonons, neb, rank, uncertainty, path) are not available yet: exit status 3.',
+            + 'uncertainty is not available yet: exit status 3.',
         options: { backend: { type: 'string' } },
         run: async (args, v, io) => {
             if (args.length < 1 || args.length > 2) throw new CliError('nnp run: usage: nnp run <spec.nnp> [run-name]', ExitCode.Usage);

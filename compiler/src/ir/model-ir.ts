@@ -105,7 +105,7 @@ export interface ModelIR {
 }
 
 export interface AnalyticTermIR {
-    readonly kind: 'lennard_jones' | 'morse' | 'stillinger_weber' | 'axilrod_teller';
+    readonly kind: 'lennard_jones' | 'morse' | 'stillinger_weber' | 'axilrod_teller' | 'muller_brown';
     readonly elements: readonly string[];
     /** Parameters in internal units, defaults filled in. */
     readonly params: Readonly<Record<string, number>>;

@@ -38,7 +38,8 @@ function flattenTerms(p: Potential, seen: Set<Potential>): AnalyticTermIR[] {
 }
 
 function lowerAnalytic(t: AnalyticPotential): AnalyticTermIR {
-    const params: Record<string, number> = t.kind === 'stillinger_weber' ? { ...STILLINGER_WEBER_SI } : {};
+    const defaults: Record<string, Record<string, number>> = { stillinger_weber: STILLINGER_WEBER_SI, muller_brown: { scale: 1 } };
+    const params: Record<string, number> = { ...defaults[t.kind] };
     for (const p of t.params) if (p.value) params[p.name] = toInternal(p.value);
     return { kind: t.kind, elements: [...t.elements], params: sortKeys(params), shift: t.params.some((p) => p.name === 'shift') };
 }

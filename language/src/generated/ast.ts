@@ -141,6 +141,7 @@ export type NnpKeywordNames =
     | "momentum"
     | "morse"
     | "mtk"
+    | "muller_brown"
     | "n2p2"
     | "narrow"
     | "neb"
@@ -1132,10 +1133,10 @@ export function isPotential(item: unknown): item is Potential {
     return reflection.isInstance(item, Potential.$type);
 }
 
-export type PotentialKind = 'axilrod_teller' | 'lennard_jones' | 'morse' | 'stillinger_weber';
+export type PotentialKind = 'axilrod_teller' | 'lennard_jones' | 'morse' | 'muller_brown' | 'stillinger_weber';
 
 export function isPotentialKind(item: unknown): item is PotentialKind {
-    return item === 'lennard_jones' || item === 'morse' || item === 'stillinger_weber' || item === 'axilrod_teller';
+    return item === 'lennard_jones' || item === 'morse' || item === 'stillinger_weber' || item === 'axilrod_teller' || item === 'muller_brown';
 }
 
 export interface PotentialParam extends langium.AstNode {
@@ -1155,10 +1156,10 @@ export function isPotentialParam(item: unknown): item is PotentialParam {
     return reflection.isInstance(item, PotentialParam.$type);
 }
 
-export type PotentialParamName = 'A_pair' | 'B_pair' | 'a' | 'alpha' | 'c9' | 'costheta0' | 'cutoff' | 'depth' | 'epsilon' | 'gamma' | 'lambda' | 'p' | 'q' | 'r0' | 'shift' | 'sigma';
+export type PotentialParamName = 'A_pair' | 'B_pair' | 'a' | 'alpha' | 'c9' | 'costheta0' | 'cutoff' | 'depth' | 'epsilon' | 'gamma' | 'lambda' | 'p' | 'q' | 'r0' | 'scale' | 'shift' | 'sigma';
 
 export function isPotentialParamName(item: unknown): item is PotentialParamName {
-    return item === 'epsilon' || item === 'sigma' || item === 'cutoff' || item === 'shift' || item === 'depth' || item === 'alpha' || item === 'r0' || item === 'a' || item === 'lambda' || item === 'gamma' || item === 'A_pair' || item === 'B_pair' || item === 'p' || item === 'q' || item === 'costheta0' || item === 'c9';
+    return item === 'epsilon' || item === 'sigma' || item === 'cutoff' || item === 'shift' || item === 'depth' || item === 'alpha' || item === 'r0' || item === 'a' || item === 'lambda' || item === 'gamma' || item === 'A_pair' || item === 'B_pair' || item === 'p' || item === 'q' || item === 'costheta0' || item === 'c9' || item === 'scale';
 }
 
 export interface PotentialRef extends langium.AstNode {

@@ -2107,6 +2107,10 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
           {
             "$type": "Keyword",
             "value": "axilrod_teller"
+          },
+          {
+            "$type": "Keyword",
+            "value": "muller_brown"
           }
         ]
       },
@@ -2221,6 +2225,10 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
           {
             "$type": "Keyword",
             "value": "c9"
+          },
+          {
+            "$type": "Keyword",
+            "value": "scale"
           }
         ]
       },

@@ -22,6 +22,8 @@ export const POTENTIAL_RULES: Readonly<Record<PotentialKind, KindRules>> = {
         required: [], positive: ['epsilon', 'sigma', 'a', 'gamma'], elements: 'one',
     },
     axilrod_teller: { allowed: ['c9', 'cutoff'], required: ['c9', 'cutoff'], positive: ['cutoff'], elements: 'any' },
+    // a one-body model landscape (x, y of each atom); `scale` multiplies it (default 1 eV)
+    muller_brown: { allowed: ['scale'], required: [], positive: ['scale'], elements: 'any' },
 };
 
 export function checkAnalyticPotential(p: AnalyticPotential, accept: ValidationAcceptor): void {

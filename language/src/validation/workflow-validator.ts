@@ -168,12 +168,12 @@ export const PROTOCOL_RULES: Readonly<Record<Run['protocol'], ProtocolRules>> = 
         required: [SOURCE, 'Ensemble', 'Timestep', 'Steps'],
         allowed: [...SOURCE, 'Ensemble', 'Timestep', 'Steps', 'Velocities', 'Dimension', 'OutputFile', 'Guard', 'Vdos', 'Compare'],
     },
-    optimize: { required: [SOURCE], allowed: [...SOURCE, 'Method', 'Fmax', 'MaxSteps', 'CellRelax', 'OutputFile', 'Dimension'] },
+    optimize: { required: [SOURCE], allowed: [...SOURCE, 'Method', 'Fmax', 'MaxSteps', 'CellRelax', 'Displacement', 'OutputFile', 'Dimension'] },
     phonons: { required: [SOURCE], allowed: [...SOURCE, 'Supercell', 'Displacement', 'Vdos', 'Compare', 'Method'] },
     neb: { required: ['NebEnds', 'Images'], allowed: ['NebEnds', 'Images', 'Spring', 'Climbing', 'Method', 'Fmax', 'MaxSteps', 'OutputFile'] },
     rank: { required: ['StructureList'], allowed: ['StructureList', 'Relax', 'Method', 'Fmax', 'MaxSteps'] },
     uncertainty: { required: ['UncertaintyOn'], allowed: ['UncertaintyOn', 'Distance', 'Select'] },
-    path: { required: [SOURCE, 'PathAxis'], allowed: [...SOURCE, 'PathAxis'] },
+    path: { required: [SOURCE, 'PathAxis'], allowed: [...SOURCE, 'PathAxis', 'NebEnds'] },
 };
 
 /** The keyword that starts each run item, for messages. */
@@ -221,8 +221,11 @@ export function checkRun(run: Run, accept: ValidationAcceptor): void {
             }
         }
     }
-    if (run.protocol === 'path' && run.items.filter((i) => i.$type === 'PathAxis').length !== 2) {
+    const axes = run.items.filter((i) => i.$type === 'PathAxis');
+    if (run.protocol === 'path' && axes.length !== 2) {
         accept('error', 'A path search needs exactly two axes (e.g. axis x of atom 0 ... and axis y of atom 0 ...).', { node: run, property: 'protocol', code: IssueCodes.RunMissing });
+    } else if (run.protocol === 'path' && axes[0]!.atom !== axes[1]!.atom) {
+        accept('error', `Both axes of a path search move one probe atom, got atoms ${axes[0]!.atom} and ${axes[1]!.atom}.`, { node: axes[1]!, property: 'atom', code: IssueCodes.OutOfRange });
     }
     const calc = run.calculator.ref;
     const needsModel = run.protocol === 'uncertainty' || run.items.some((i) => i.$type === 'Guard');
@@ -249,6 +252,12 @@ function checkRunItem(run: Run, item: RunItem, accept: ValidationAcceptor): void
             break;
         case 'Fmax':
             if (!(item.value.value > 0)) accept('error', 'fmax must be positive.', { node: item, property: 'value', code: IssueCodes.OutOfRange });
+            break;
+        case 'Spring':
+            if (!(item.value.value > 0)) accept('error', 'The spring constant must be positive.', { node: item, property: 'value', code: IssueCodes.OutOfRange });
+            break;
+        case 'PathAxis':
+            if (item.to.value === item.from.value) accept('error', "An axis needs 'from' ≠ 'to'.", { node: item, property: 'to', code: IssueCodes.OutOfRange });
             break;
         case 'Ensemble':
             if (item.damping && !(item.damping.value > 0)) accept('error', 'The damping time must be positive.', { node: item, property: 'damping', code: IssueCodes.OutOfRange });

@@ -54,8 +54,16 @@ interface Buffers {
     readonly readback: GPUBuffer;
 }
 
+interface EvaluationKernels {
+    readonly descriptors: CompiledKernel;
+    readonly network: CompiledKernel;
+    readonly forces: CompiledKernel;
+    readonly gather: CompiledKernel;
+}
+
 export class GpuEvaluator {
     private buffers: Buffers | undefined;
+    private last: { readonly kernels: EvaluationKernels; readonly atoms: number } | undefined;
     private readonly weights: GPUBuffer;
     private readonly speciesOf: Map<string, number>;
     private readonly maxFunctions: number;
@@ -152,29 +160,20 @@ export class GpuEvaluator {
         q.writeBuffer(b.revOffsets, 0, slots.revOffsets);
         if (slots.revSlots.length > 0) q.writeBuffer(b.revSlots, 0, slots.revSlots);
         const k = { ...this.fixed, ...(await this.slotKernels(slots.maxNeighbors)) };
-        const dims = b.dims;
+        this.last = { kernels: k, atoms: n };
         if (process.env['NNP_PROFILE_KERNELS']) {
-            const passes: Array<[CompiledKernel, Record<string, GPUBuffer>]> = [
-                [k.descriptors, { dims, pv: b.pv, nb_range: b.nbRange, species: b.species, g: b.g }],
-                [k.network, { dims, species: b.species, g: b.g, weights: this.weights, energy: b.energy, dedg: b.dedg }],
-                [k.forces, { dims, pv: b.pv, nb_range: b.nbRange, species: b.species, dedg: b.dedg, pf: b.pf, virial: b.virial }],
-                [k.gather, { dims, pf: b.pf, counts: b.counts, rev_offsets: b.revOffsets, rev_slots: b.revSlots, forces: b.forces }],
-            ];
-            for (const [kernel, bufs] of passes) {
+            for (const pass of this.passes(k, b)) {
                 const t0 = performance.now();
                 const enc = device.createCommandEncoder();
-                encodeDispatch(enc, kernel, createBindGroup(device, kernel, bufs), n);
+                encodeDispatch(enc, pass.kernel, pass.bindGroup, n);
                 q.submit([enc.finish()]);
                 await waitForQueue(device);
-                process.stderr.write(`${kernel.label}: ${(performance.now() - t0).toFixed(2)} ms\n`);
+                process.stderr.write(`${pass.kernel.label}: ${(performance.now() - t0).toFixed(2)} ms\n`);
             }
         }
         await withValidation(device, 'HDNNP evaluation', () => {
             const enc = device.createCommandEncoder({ label: 'hdnnp' });
-            encodeDispatch(enc, k.descriptors, createBindGroup(device, k.descriptors, { dims, pv: b.pv, nb_range: b.nbRange, species: b.species, g: b.g }), n);
-            encodeDispatch(enc, k.network, createBindGroup(device, k.network, { dims, species: b.species, g: b.g, weights: this.weights, energy: b.energy, dedg: b.dedg }), n);
-            encodeDispatch(enc, k.forces, createBindGroup(device, k.forces, { dims, pv: b.pv, nb_range: b.nbRange, species: b.species, dedg: b.dedg, pf: b.pf, virial: b.virial }), n);
-            encodeDispatch(enc, k.gather, createBindGroup(device, k.gather, { dims, pf: b.pf, counts: b.counts, rev_offsets: b.revOffsets, rev_slots: b.revSlots, forces: b.forces }), n);
+            for (const pass of this.passes(k, b)) encodeDispatch(enc, pass.kernel, pass.bindGroup, n);
             // readback layout: energy (N), forces (N·4), virial (N·9)
             enc.copyBufferToBuffer(b.energy, 0, b.readback, 0, 4 * n);
             enc.copyBufferToBuffer(b.forces, 0, b.readback, 4 * n, 16 * n);
@@ -183,6 +182,34 @@ export class GpuEvaluator {
         });
         await waitForQueue(device);
         return mapFloats(b.readback, 56 * n);
+    }
+
+    /** The four kernels of one evaluation (descriptors, network, pair forces, gather) with their bindings. */
+    private passes(k: EvaluationKernels, b: Buffers): { kernel: CompiledKernel; bindGroup: GPUBindGroup }[] {
+        const device = this.ctx.device;
+        const dims = b.dims;
+        const bound: Array<[CompiledKernel, Record<string, GPUBuffer>]> = [
+            [k.descriptors, { dims, pv: b.pv, nb_range: b.nbRange, species: b.species, g: b.g }],
+            [k.network, { dims, species: b.species, g: b.g, weights: this.weights, energy: b.energy, dedg: b.dedg }],
+            [k.forces, { dims, pv: b.pv, nb_range: b.nbRange, species: b.species, dedg: b.dedg, pf: b.pf, virial: b.virial }],
+            [k.gather, { dims, pf: b.pf, counts: b.counts, rev_offsets: b.revOffsets, rev_slots: b.revSlots, forces: b.forces }],
+        ];
+        return bound.map(([kernel, buffers]) => ({ kernel, bindGroup: createBindGroup(device, kernel, buffers) }));
+    }
+
+    /**
+     * Milliseconds the device takes for the last evaluation's kernels alone (one submit, inputs already
+     * on the device, nothing read back): what an evaluation costs without the host's share.
+     */
+    async kernelTime(): Promise<number> {
+        if (!this.last || !this.buffers) throw new Error('kernelTime: evaluate a structure first');
+        const device = this.ctx.device;
+        const enc = device.createCommandEncoder({ label: 'hdnnp kernels' });
+        for (const pass of this.passes(this.last.kernels, this.buffers)) encodeDispatch(enc, pass.kernel, pass.bindGroup, this.last.atoms);
+        const t0 = performance.now();
+        device.queue.submit([enc.finish()]);
+        await waitForQueue(device);
+        return performance.now() - t0;
     }
 
     private assemble(s: Structure, raw: Float32Array): EnergyForces {

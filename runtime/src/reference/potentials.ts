@@ -1,6 +1,7 @@
 // Float64 evaluation of the analytic reference potentials (sums of Lennard-Jones, Morse,
-// Stillinger–Weber, Axilrod–Teller–Muto terms): energy, forces and virial. This is the oracle for
-// their future GPU kernels and labels the structures that `sample` datasets generate.
+// Stillinger–Weber, Axilrod–Teller–Muto terms, and the one-body Müller–Brown landscape): energy,
+// forces and virial. This is the oracle for their future GPU kernels and labels the structures
+// that `sample` datasets generate.
 // Units: eV, Å. Pair terms use the full neighbour list (each ordered pair carries half the energy);
 // three-body terms are evaluated per central atom and neighbour pair, with gradients by forward-mode
 // differentiation in the two bond vectors (exact to rounding, no hand-derived formulas to get wrong).
@@ -19,9 +20,39 @@ export interface PotentialResult {
     readonly stress?: Float64Array;
 }
 
-/** The radius within which a term acts (Å). */
+/** The radius within which a term acts (Å); 0 for one-body terms, which need no neighbours. */
 export function termCutoff(t: AnalyticTermIR): number {
+    if (t.kind === 'muller_brown') return 0;
     return t.kind === 'stillinger_weber' ? t.params['a']! * t.params['sigma']! : t.params['cutoff']!;
+}
+
+/**
+ * The Müller–Brown surface (K. Müller, L. D. Brown, Theor. Chim. Acta 53, 75 (1979)) in eV for
+ * x, y in Å, times `scale`:
+ *   V(x, y) = Σ_{k=1..4} A_k exp(a_k (x − x⁰_k)² + b_k (x − x⁰_k)(y − y⁰_k) + c_k (y − y⁰_k)²)
+ * with the paper's constants. Minima: (−0.558, 1.442) −146.70, (0.623, 0.028) −108.17,
+ * (−0.050, 0.467) −80.77; saddles: (−0.822, 0.624) −40.66, (0.212, 0.293) −72.25.
+ */
+const MULLER_BROWN = {
+    A: [-200, -100, -170, 15], a: [-1, -1, -6.5, 0.7], b: [0, 0, 11, 0.6], c: [-10, -10, -6.5, 0.7],
+    x0: [1, 0, -0.5, -1], y0: [0, 0.5, 1.5, 1],
+} as const;
+
+/** [V, ∂V/∂x, ∂V/∂y] of the Müller–Brown surface (scale 1). */
+export function mullerBrown(x: number, y: number): [number, number, number] {
+    const { A, a, b, c, x0, y0 } = MULLER_BROWN;
+    let v = 0;
+    let dx = 0;
+    let dy = 0;
+    for (let k = 0; k < 4; k++) {
+        const u = x - x0[k]!;
+        const w = y - y0[k]!;
+        const e = A[k]! * Math.exp(a[k]! * u * u + b[k]! * u * w + c[k]! * w * w);
+        v += e;
+        dx += e * (2 * a[k]! * u + b[k]! * w);
+        dy += e * (b[k]! * u + 2 * c[k]! * w);
+    }
+    return [v, dx, dy];
 }
 
 /** Pair energy φ(r) and dφ/dr of a two-body term (without the cutoff shift). */
@@ -105,8 +136,9 @@ function triple(t: AnalyticTermIR, d1: Vec, d2: Vec): Dual | undefined {
 
 export function evaluatePotential(potential: PotentialIR, s: Structure): PotentialResult {
     const n = s.symbols.length;
-    const cutoff = Math.max(...potential.terms.map(termCutoff));
-    const list = buildNeighborList(s, cutoff);
+    const cutoff = Math.max(0, ...potential.terms.map(termCutoff));
+    // one-body terms alone need no neighbour list (and a zero radius would not make one)
+    const list = cutoff > 0 ? buildNeighborList(s, cutoff) : undefined;
     const atomEnergies = new Float64Array(n);
     const forces = new Float64Array(3 * n);
     const virial = new Float64Array(9);
@@ -120,6 +152,27 @@ export function evaluatePotential(potential: PotentialIR, s: Structure): Potenti
     };
     for (const t of potential.terms) {
         const acts = new Set(t.elements);
+        if (t.kind === 'muller_brown') {
+            // one-body: E_i = scale·V(x_i, y_i), F_i = −scale·∇V; virial W_ab = Σ_i ∂E/∂r_ia r_ib
+            const scale = t.params['scale'] ?? 1;
+            for (let i = 0; i < n; i++) {
+                if (!acts.has(s.symbols[i]!)) continue;
+                const x = s.positions[3 * i]!;
+                const y = s.positions[3 * i + 1]!;
+                const z = s.positions[3 * i + 2]!;
+                const [v, dx, dy] = mullerBrown(x, y);
+                atomEnergies[i]! += scale * v;
+                forces[3 * i]! -= scale * dx;
+                forces[3 * i + 1]! -= scale * dy;
+                for (const [c, g] of [[0, scale * dx], [1, scale * dy]] as const) {
+                    virial[3 * c]! += g * x;
+                    virial[3 * c + 1]! += g * y;
+                    virial[3 * c + 2]! += g * z;
+                }
+            }
+            continue;
+        }
+        if (!list) continue;
         const rc = termCutoff(t);
         const shift = t.shift ? pair(t, rc)[0] : 0;
         for (let i = 0; i < n; i++) {

@@ -1,12 +1,16 @@
-// Small, dependency-free SVG charts for reports: line charts (learning curves, log or linear y)
-// and parity plots (prediction against reference, with the y = x line). Deterministic output:
-// the same data give the same bytes.
+// Small, dependency-free SVG charts for reports: line charts (learning curves, log or linear y),
+// parity plots (prediction against reference, with the y = x line) and heat maps (a landscape over
+// two coordinates, with paths drawn on it). Deterministic output: the same data give the same bytes.
 
 export interface Series {
     readonly name: string;
     readonly color: string;
     readonly x: ArrayLike<number>;
     readonly y: ArrayLike<number>;
+    /** Draw the line through the points (default true). */
+    readonly line?: boolean;
+    /** Mark each point with a dot (default false). */
+    readonly dots?: boolean;
 }
 
 const W = 640;
@@ -61,12 +65,19 @@ function scaler(axis: Axis, from: number, to: number): (v: number) => number {
     return (v) => from + ((f(v) - lo) / (hi - lo || 1)) * (to - from);
 }
 
-function axes(x: Axis, y: Axis, sx: (v: number) => number, sy: (v: number) => number): string[] {
+/** The plot area in pixels: x0 left, x1 right, y0 bottom, y1 top. */
+interface Box {
+    readonly x0: number;
+    readonly x1: number;
+    readonly y0: number;
+    readonly y1: number;
+}
+
+const PLOT: Box = { x0: M.left, x1: W - M.right, y0: H - M.bottom, y1: M.top };
+
+function axes(x: Axis, y: Axis, sx: (v: number) => number, sy: (v: number) => number, box: Box = PLOT): string[] {
     const out: string[] = [];
-    const x0 = M.left;
-    const x1 = W - M.right;
-    const y0 = H - M.bottom;
-    const y1 = M.top;
+    const { x0, x1, y0, y1 } = box;
     out.push(`<rect x="${x0}" y="${y1}" width="${x1 - x0}" height="${y0 - y1}" fill="none" stroke="#444"/>`);
     const ticks = (a: Axis) => (a.log ? logTicks(a.lo, a.hi) : linearTicks(a.lo, a.hi));
     for (const t of ticks(x)) {
@@ -108,9 +119,9 @@ function range(values: number[], log: boolean): Axis {
     return { lo, hi, log };
 }
 
-function legend(series: readonly Series[]): string[] {
+function legend(series: readonly Series[], right = W - M.right): string[] {
     const width = 26 + 6.8 * Math.max(...series.map((s) => s.name.length), 0);
-    const x = W - M.right - width - 6;
+    const x = right - width - 6;
     const out = [`<rect x="${x - 6}" y="${M.top + 4}" width="${width.toFixed(0)}" height="${16 * series.length + 6}" fill="white" fill-opacity="0.85" stroke="#ccc"/>`];
     series.forEach((s, k) => {
         const y = M.top + 18 + 16 * k;
@@ -137,9 +148,109 @@ export function lineChart(title: string, xLabel: string, yLabel: string, series:
             if (!Number.isFinite(y) || (logY && y <= 0)) continue;
             pts.push(`${sx(s.x[i]!).toFixed(1)},${sy(y).toFixed(1)}`);
         }
-        body.push(`<polyline fill="none" stroke="${s.color}" stroke-width="1.6" points="${pts.join(' ')}"/>`);
+        body.push(...seriesMarks(s, pts));
     }
     body.push(...legend(series));
+    return frame(title, xLabel, yLabel, body);
+}
+
+/** A series' line and dots at pixel points "x,y". */
+function seriesMarks(s: Series, pts: readonly string[]): string[] {
+    const out: string[] = [];
+    if (s.line ?? true) out.push(`<polyline fill="none" stroke="${s.color}" stroke-width="1.6" stroke-linejoin="round" points="${pts.join(' ')}"/>`);
+    if (s.dots) {
+        const dots = pts.map((p) => {
+            const [cx, cy] = p.split(',');
+            return `<circle cx="${cx}" cy="${cy}" r="3.2"/>`;
+        });
+        out.push(`<g fill="${s.color}" stroke="white" stroke-width="0.8">${dots.join('')}</g>`);
+    }
+    return out;
+}
+
+/** Colours of the heat map from low to high (a perceptually ordered blue–green–yellow ramp). */
+const RAMP: ReadonlyArray<readonly [number, number, number]> = [
+    [48, 18, 96], [59, 82, 139], [33, 145, 140], [94, 201, 98], [253, 231, 37],
+];
+
+function rampColor(t: number): string {
+    const u = Math.min(1, Math.max(0, t)) * (RAMP.length - 1);
+    const k = Math.min(RAMP.length - 2, Math.floor(u));
+    const f = u - k;
+    const c = RAMP[k]!.map((v, i) => Math.round(v + f * (RAMP[k + 1]![i]! - v)));
+    return `#${c.map((v) => v.toString(16).padStart(2, '0')).join('')}`;
+}
+
+export interface HeatMapGrid {
+    /** Grid coordinates along x and y (evenly spaced). */
+    readonly x: ArrayLike<number>;
+    readonly y: ArrayLike<number>;
+    /** (x.length, y.length) row-major: z[i·ny + j] at (x[i], y[j]). */
+    readonly z: ArrayLike<number>;
+}
+
+/**
+ * A heat map of z over the (x, y) grid, one cell per point, with a colour bar; values above `zMax`
+ * (default: the largest) take the top colour, so that a few high cells do not wash out the rest.
+ * `overlays` are drawn on top in data coordinates (paths, marked points).
+ */
+export function heatMap(title: string, xLabel: string, yLabel: string, zLabel: string, grid: HeatMapGrid, overlays: readonly Series[] = [], zMax?: number): string {
+    const nx = grid.x.length;
+    const ny = grid.y.length;
+    // loops, not Math.min(...z): a large grid would overflow the argument list
+    let zLo = Infinity;
+    let zHi = -Infinity;
+    for (let k = 0; k < grid.z.length; k++) {
+        const z = grid.z[k]!;
+        if (!Number.isFinite(z)) continue;
+        zLo = Math.min(zLo, z);
+        zHi = Math.max(zHi, z);
+    }
+    const lo = zLo;
+    const hi = Math.min(zMax ?? Infinity, zHi);
+    const spacing = (v: ArrayLike<number>) => (v.length > 1 ? (v[v.length - 1]! - v[0]!) / (v.length - 1) : 1);
+    const dx = spacing(grid.x);
+    const dy = spacing(grid.y);
+    const xAxis: Axis = { lo: grid.x[0]! - dx / 2, hi: grid.x[nx - 1]! + dx / 2, log: false };
+    const yAxis: Axis = { lo: grid.y[0]! - dy / 2, hi: grid.y[ny - 1]! + dy / 2, log: false };
+    const box: Box = { ...PLOT, x1: W - M.right - 76 };
+    const sx = scaler(xAxis, box.x0, box.x1);
+    const sy = scaler(yAxis, box.y0, box.y1);
+    const body: string[] = [];
+    const cw = Math.abs(sx(dx) - sx(0));
+    const ch = Math.abs(sy(dy) - sy(0));
+    const cells: string[] = [];
+    for (let i = 0; i < nx; i++) {
+        for (let j = 0; j < ny; j++) {
+            const z = grid.z[i * ny + j]!;
+            const color = Number.isFinite(z) ? rampColor((z - lo) / (hi - lo || 1)) : '#ffffff';
+            // cells overlap by a hair so that no seams show between them
+            cells.push(`<rect x="${(sx(grid.x[i]!) - cw / 2).toFixed(2)}" y="${(sy(grid.y[j]!) - ch / 2).toFixed(2)}" width="${(cw + 0.3).toFixed(2)}" height="${(ch + 0.3).toFixed(2)}" fill="${color}"/>`);
+        }
+    }
+    body.push(`<g shape-rendering="crispEdges">${cells.join('')}</g>`);
+    body.push(...axes(xAxis, yAxis, sx, sy, box).filter((e) => !e.startsWith('<line')));
+    for (const s of overlays) {
+        const pts = Array.from({ length: s.x.length }, (_, k) => `${sx(s.x[k]!).toFixed(1)},${sy(s.y[k]!).toFixed(1)}`);
+        body.push(...seriesMarks(s, pts));
+    }
+    // colour bar
+    const barX = box.x1 + 18;
+    const barW = 14;
+    const steps = 64;
+    const barH = box.y0 - box.y1;
+    for (let k = 0; k < steps; k++) {
+        const y = box.y0 - ((k + 1) * barH) / steps;
+        body.push(`<rect x="${barX}" y="${y.toFixed(2)}" width="${barW}" height="${(barH / steps + 0.3).toFixed(2)}" fill="${rampColor((k + 0.5) / steps)}" shape-rendering="crispEdges"/>`);
+    }
+    body.push(`<rect x="${barX}" y="${box.y1}" width="${barW}" height="${barH}" fill="none" stroke="#444"/>`);
+    const sz = scaler({ lo, hi, log: false }, box.y0, box.y1);
+    for (const t of linearTicks(lo, hi)) {
+        const py = sz(t).toFixed(1);
+        body.push(`<line x1="${barX + barW}" y1="${py}" x2="${barX + barW + 4}" y2="${py}" stroke="#444"/><text x="${barX + barW + 6}" y="${py}" dy="4">${fmt(t)}</text>`);
+    }
+    body.push(`<text transform="translate(${W - 8} ${(box.y0 + box.y1) / 2}) rotate(-90)" text-anchor="middle">${esc(zLabel)}${zMax !== undefined && zMax < zHi ? ' (clipped)' : ''}</text>`);
+    if (overlays.length > 0) body.push(...legend(overlays, box.x1));
     return frame(title, xLabel, yLabel, body);
 }
 

@@ -1,9 +1,17 @@
 // The protocols `nnp run` can run, by the name the grammar gives them.
 import type { Protocol } from './context.js';
 import { mdProtocol } from './md.js';
+import { nebProtocol } from './neb.js';
 import { optimizeProtocol } from './optimize.js';
+import { pathProtocol } from './path.js';
+import { phononsProtocol } from './phonons.js';
+import { rankProtocol } from './rank.js';
 
 export const PROTOCOLS: Readonly<Record<string, Protocol>> = {
     md: mdProtocol,
     optimize: optimizeProtocol,
+    neb: nebProtocol,
+    path: pathProtocol,
+    phonons: phononsProtocol,
+    rank: rankProtocol,
 };

@@ -1,0 +1,118 @@
+// The path protocol: the energy of a probe atom over a grid of two of its coordinates (`axis x of
+// atom 0 from … to … points n`, twice), and the cheapest path across it (runtime/src/landscape/
+// grid-path.ts: Dijkstra, 8 neighbours, kept at or below the lowest pass). The ends are the probe
+// atom's positions in `initial` / `final` when given, else the two lowest minima of the grid.
+// Writes grid.csv, path.csv and landscape.svg (a heat map with the path).
+import { join } from 'node:path';
+import { writeFileAtomic } from '../../../../../runtime/src/io/atomic-write.js';
+import type { EnergyGrid, GridAxis, GridPath } from '../../../../../runtime/src/landscape/grid-path.js';
+import { heatMap } from '../../../../../runtime/src/report/svg-plot.js';
+import { CliError } from '../../cli-error.js';
+import { findAll, startStructure, structureFile, type Protocol } from './context.js';
+
+const COORDINATES = ['x', 'y', 'z'] as const;
+
+export interface PathSummary {
+    readonly protocol: 'path';
+    readonly atom: number;
+    /** Coordinate names of the two axes. */
+    readonly axes: readonly [string, string];
+    readonly gridPoints: number;
+    /** Points on the path. */
+    readonly points: number;
+    readonly pathLengthA: number;
+    /** Highest energy on the path minus the start's (eV). */
+    readonly barrierEv: number;
+    readonly highestEnergyEv: number;
+    readonly startEnergyEv: number;
+    readonly endEnergyEv: number;
+    /** Coordinates (Å) along the two axes. */
+    readonly start: readonly [number, number];
+    readonly end: readonly [number, number];
+    readonly highest: readonly [number, number];
+    /** Where the ends came from. */
+    readonly ends: 'initial/final' | 'grid minima';
+}
+
+export const pathProtocol: Protocol = {
+    async run(ctx) {
+        const { run } = ctx;
+        const items = findAll(run.items, 'PathAxis');
+        if (items.length !== 2) throw new CliError(`nnp run: '${run.name}': a path run needs exactly two axes, got ${items.length}`);
+        const atom = items[0]!['atom'] as number;
+        if (items[1]!['atom'] !== atom) throw new CliError(`nnp run: '${run.name}': both axes must move the same atom`);
+        const axes = items.map((i): GridAxis => ({
+            coordinate: COORDINATES.indexOf(i['coordinate'] as 'x') as 0 | 1 | 2,
+            from: i['from'] as number, to: i['to'] as number, points: i['points'] as number,
+        })) as [GridAxis, GridAxis];
+        const names = axes.map((a) => COORDINATES[a.coordinate]) as [string, string];
+        const probe = startStructure(ctx);
+        if (atom >= probe.symbols.length) throw new CliError(`nnp run: '${run.name}': atom ${atom} does not exist (the structure has ${probe.symbols.length} atoms)`);
+        const { energyGrid, gridMinima, gridPath, nearestNode } = await import('../../../../../runtime/src/landscape/grid-path.js');
+        let reported = 0;
+        const grid = await energyGrid(probe, atom, axes, ctx.calculator, (row, rows) => {
+            if (row === rows || row >= reported + rows / 10) {
+                reported = row;
+                ctx.err(`${run.name}: grid row ${row}/${rows}`);
+            }
+        });
+        const endNode = (kind: 'initial' | 'final'): number | undefined => {
+            const item = run.items.find((i) => i.type === 'NebEnds' && i['kind'] === kind);
+            if (!item) return undefined;
+            const s = structureFile(ctx, item['path'] as string);
+            if (atom >= s.symbols.length) throw new CliError(`nnp run: '${run.name}': ${String(item['path'])} has no atom ${atom}`);
+            return nearestNode(grid, [s.positions[3 * atom + axes[0].coordinate]!, s.positions[3 * atom + axes[1].coordinate]!]);
+        };
+        let start = endNode('initial');
+        let end = endNode('final');
+        const fromMinima = start === undefined || end === undefined;
+        if (fromMinima) {
+            const minima = gridMinima(grid).filter((m) => m !== start && m !== end);
+            if (start === undefined) start = minima.shift();
+            if (end === undefined) end = minima.shift();
+            if (start === undefined || end === undefined) throw new CliError(`nnp run: '${run.name}': the grid has fewer than two local minima; give 'initial' and 'final'`);
+        }
+        const path = gridPath(grid, start!, end!);
+        writeFileAtomic(join(ctx.outDir, 'grid.csv'), gridCsv(grid, names));
+        writeFileAtomic(join(ctx.outDir, 'path.csv'), pathCsv(path, names));
+        writeFileAtomic(join(ctx.outDir, 'landscape.svg'), landscapeSvg(grid, path, names, atom, run.name));
+        const summary: PathSummary = {
+            protocol: 'path', atom, axes: names, gridPoints: grid.energies.length, points: path.nodes.length, pathLengthA: path.arcLength.at(-1)!,
+            barrierEv: path.barrier, highestEnergyEv: path.highestEnergy, startEnergyEv: path.energies[0]!, endEnergyEv: path.energies.at(-1)!,
+            start: path.coordinates[0]!, end: path.coordinates.at(-1)!, highest: path.coordinates[path.highestIndex]!,
+            ends: fromMinima ? 'grid minima' : 'initial/final',
+        };
+        return summary;
+    },
+    describe(summary) {
+        const s = summary as unknown as PathSummary;
+        const at = (p: readonly [number, number]) => `(${p.map((v) => v.toFixed(3)).join(', ')})`;
+        return `${s.points}-point path over ${s.gridPoints} grid points from ${at(s.start)} to ${at(s.end)} A, length ${s.pathLengthA.toFixed(3)} A, barrier ${s.barrierEv.toFixed(4)} eV at ${at(s.highest)}`;
+    },
+};
+
+function gridCsv(grid: EnergyGrid, names: readonly [string, string]): string {
+    const lines = [`${names[0]}_A,${names[1]}_A,energy_eV`];
+    const nb = grid.b.length;
+    for (let i = 0; i < grid.a.length; i++) for (let j = 0; j < nb; j++) lines.push(`${grid.a[i]!},${grid.b[j]!},${grid.energies[i * nb + j]!}`);
+    return `${lines.join('\n')}\n`;
+}
+
+function pathCsv(path: GridPath, names: readonly [string, string]): string {
+    const lines = [`point,${names[0]}_A,${names[1]}_A,arc_length_A,energy_eV,relative_energy_eV`];
+    path.coordinates.forEach(([a, b], k) => lines.push(`${k},${a},${b},${path.arcLength[k]!},${path.energies[k]!},${path.energies[k]! - path.energies[0]!}`));
+    return `${lines.join('\n')}\n`;
+}
+
+/** The landscape as a heat map, clipped at 1.5× the path's height above the grid minimum so that the valleys keep their contrast. */
+function landscapeSvg(grid: EnergyGrid, path: GridPath, names: readonly [string, string], atom: number, name: string): string {
+    const eMin = grid.energies.reduce((a, b) => Math.min(a, b), Infinity);
+    const clip = eMin + 1.5 * Math.max(path.highestEnergy - eMin, 1e-9);
+    const top = path.coordinates[path.highestIndex]!;
+    return heatMap(`${name}: barrier ${path.barrier.toPrecision(4)} eV`, `${names[0]} of atom ${atom} (Å)`, `${names[1]} of atom ${atom} (Å)`, 'energy (eV)',
+        { x: grid.a, y: grid.b, z: grid.energies }, [
+            { name: 'path', color: '#ff7f0e', x: path.coordinates.map((p) => p[0]), y: path.coordinates.map((p) => p[1]) },
+            { name: 'ends', color: '#e377c2', x: [path.coordinates[0]![0], path.coordinates.at(-1)![0]], y: [path.coordinates[0]![1], path.coordinates.at(-1)![1]], line: false, dots: true },
+            { name: 'highest point', color: '#d62728', x: [top[0]], y: [top[1]], line: false, dots: true },
+        ], clip);
+}

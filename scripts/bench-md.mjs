@@ -1,0 +1,78 @@
+// MD benchmarks: throughput (atom-steps per second) of NVE with the water architecture at 1 080 and
+// 8 640 atoms, WebGPU against the float64 reference evaluator, with the share of each step spent
+// outside the device's kernels (host: neighbour list, packing, upload, readback, integration); and
+// the long NVE run of issue 5 with the imported n2p2 water potential (192 atoms, 0.25 fs, 10 000
+// steps), whose total-energy drift must stay ≤ 1e-4 eV/atom/ps. Run alone: node scripts/bench-md.mjs
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { waterSetup } from './bench-water.mjs';
+
+const dist = new URL('../dist/', import.meta.url);
+const mod = (path) => import(new URL(path, dist).href);
+
+export async function benchMd() {
+    let ok = true;
+    console.log('\n## MD throughput: NVE (velocity Verlet, 0.25 fs), H2O RPBE-D3 architecture, skin neighbour list (1 Å)');
+    try {
+        const { runMd } = await mod('runtime/src/md/run-md.js');
+        const { SkinNeighborList } = await mod('runtime/src/neighbors/skin-list.js');
+        const { acquireGpu } = await mod('runtime/src/gpu/device.js');
+        const { GpuEvaluator } = await mod('runtime/src/gpu/hdnnp-evaluator.js');
+        const { evaluateReference } = await mod('runtime/src/reference/evaluate.js');
+        const { model, params, box, supercell } = await waterSetup();
+        const mass = new Map(model.elements.map((e) => [e.symbol, e.mass]));
+        const items = (steps) => [{ type: 'Ensemble', kind: 'nve' }, { type: 'Timestep', value: 0.25 }, { type: 'Steps', value: steps }, { type: 'Velocities', temperature: 300 }, { type: 'Seed', value: 1 }];
+        const ctx = await acquireGpu();
+        for (const [s, gpuSteps] of [[box, 20], [supercell, 4]]) {
+            const n = s.symbols.length;
+            const masses = Float64Array.from(s.symbols, (x) => mass.get(x));
+            const skin = new SkinNeighborList(model.maxCutoff, 1.0);
+            const gpu = await GpuEvaluator.create(ctx, model, params, (x) => skin.update(x));
+            const g = await runMd({ items: items(gpuSteps), start: s, masses, calculator: (x) => gpu.evaluate(x) });
+            const kernelMs = [];
+            for (let k = 0; k < 3; k++) kernelMs.push(await gpu.kernelTime());
+            kernelMs.sort((a, b) => a - b);
+            gpu.destroy();
+            const r = await runMd({ items: items(1), start: s, masses, calculator: async (x) => evaluateReference(model, params, x) });
+            const gpuRate = n * g.stepsPerSecond;
+            const refRate = n * r.stepsPerSecond;
+            const stepMs = 1000 / g.stepsPerSecond;
+            console.log(`${n} atoms: WebGPU ${gpuRate.toFixed(0)} atom-steps/s (${stepMs.toFixed(1)} ms/step), float64 reference ${refRate.toFixed(0)} atom-steps/s: ${(gpuRate / refRate).toFixed(1)}×`);
+            console.log(`  kernels ${kernelMs[1].toFixed(1)} ms of each step; ${(100 * Math.max(0, 1 - kernelMs[1] / stepMs)).toFixed(0)} % of the step is outside the kernels`);
+        }
+        await ctx.destroy();
+    } catch (e) {
+        console.log(`MD throughput benchmark failed: ${e.message}`);
+        ok = false;
+    }
+
+    console.log('\n## NVE energy conservation: imported n2p2 H2O RPBE-D3, 192 atoms, 0.25 fs, 10 000 steps (target drift ≤ 1e-4 eV/atom/ps)');
+    try {
+        const shared = process.env.NNP_SHARED_DATA ?? new URL('../../shared/data', import.meta.url).pathname;
+        const { readStructures, writeStructures } = await mod('runtime/src/io/read-structures.js');
+        const { supercell } = await mod('runtime/src/structures/supercell.js');
+        const dir = mkdtempSync(join(tmpdir(), 'nnp-bench-md-'));
+        const nnp = (args) => execFileSync(process.execPath, [new URL('../bin/nnp.js', import.meta.url).pathname, ...args], { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+        nnp(['import', 'n2p2', `${shared}/n2p2/potentials/H2O_RPBE-D3`, '-o', 'h2o.nnp', '--length-unit', 'bohr', '--energy-unit', 'Ha']);
+        const cell = readStructures(`${shared}/n2p2/structures/H2O_48.data`, { units: { length: 0.529177210903, energy: 27.211386245988 } })[0];
+        writeStructures(join(dir, 'box.xyz'), [supercell({ ...cell, energy: undefined, forces: undefined, charges: undefined }, [2, 2, 1])]);
+        writeFileSync(join(dir, 'md.nnp'), 'import "h2o.nnp"\nrun md H2O_RPBE_D3 as long_nve {\n  from "box.xyz"\n  ensemble nve\n  timestep 0.25 fs\n  steps 10000\n  velocities 300 K\n  seed 1\n  log "out/nve.csv" every 100\n}\n');
+        const t0 = performance.now();
+        nnp(['run', 'md.nnp']);
+        const s = JSON.parse(readFileSync(join(dir, 'out', 'long_nve', 'summary.json'), 'utf8'));
+        const pass = Math.abs(s.conservedDriftEvPerAtomPs) <= 1e-4;
+        ok &&= pass;
+        console.log(`${s.atoms} atoms, ${s.steps} steps (${(s.steps * s.timestepFs / 1000).toFixed(1)} ps): drift ${s.conservedDriftEvPerAtomPs.toExponential(2)} eV/atom/ps over the second half ${pass ? 'ok' : 'OVER 1e-4'}; ⟨T⟩ ${s.meanTemperatureK.toFixed(1)} K; ${s.stepsPerSecond.toFixed(1)} steps/s (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
+    } catch (e) {
+        console.log(`NVE benchmark failed: ${e.message}`);
+        ok = false;
+    }
+    return ok;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+    await import('./polyfill-groupby.cjs');
+    process.exit((await benchMd()) ? 0 : 1);
+}
