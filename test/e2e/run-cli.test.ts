@@ -82,6 +82,6 @@ run uncertainty m as modes {
         writeStructures(join(dir, 'cell.xyz'), [crystal('diamond', 'Si', 5.431)]);
         const ph = nnp(['run', 'u.nnp', 'modes'], dir);
         expect(ph.code).toBe(3);
-        expect(ph.err.trim()).toMatch(/^nnp run: 'modes': the uncertainty protocol is not available in this version of nnp \(available: md, optimize, phonons\b.*; nothing was run\)$/);
+        expect(ph.err.trim()).toMatch(/^nnp run: 'modes': the uncertainty protocol is not available in this version of nnp \(available: md, optimize, neb, path, phonons, rank; nothing was run\)$/);
     });
 });
