@@ -163,12 +163,14 @@ const COMMANDS: Readonly<Record<string, Command>> = {
         },
     },
     run: {
-        usage: 'nnp run <spec.nnp> [run-name] [--backend webgpu|reference]',
+        usage: 'nnp run <spec.nnp> [run-name] [--backend webgpu|reference] [--resume]',
         summary: "run the spec's protocols (md, optimize, phonons, neb, rank, path)",
         help: 'Runs the run blocks of the spec (all, or the one named with `as <name>`) with a model (its trained or\n'
             + 'imported weights, on WebGPU or with --backend reference in float64) or an analytic potential.\n'
             + 'md: nve (velocity Verlet), nvt langevin (BAOAB) or nose_hoover (chains); log CSV (step, time, T,\n'
-            + 'E_pot, E_kin, E_tot, conserved, pressure, volume), extended XYZ trajectory; `vdos` from the velocity\n'
+            + 'E_pot, E_kin, E_tot, conserved, pressure, volume), extended XYZ trajectory; npt csvr (stochastic\n'
+            + 'velocity and cell rescaling); `dimension 2`; restart files (`restart "f" every N`; --resume continues\n'
+            + 'from one, outputs cut back to it); `vdos` from the velocity\n'
             + 'autocorrelation (`compare other`: both on one plot). optimize: fire, lbfgs, cg or newton (Hessian by\n'
             + 'central differences of the forces), `relax_cell`, to fmax. phonons: Hessian of the (super)cell, modes\n'
             + 'in THz and cm-1, VDOS (csv, svg), `compare other`. neb: nudged elastic band (improved tangent,\n'
@@ -178,13 +180,13 @@ const COMMANDS: Readonly<Record<string, Command>> = {
             + '(Dijkstra); grid.csv, path.csv, landscape.svg.\n'
             + 'Each run writes summary.json under its output folder (output "dir", default out/<run name>).\n'
             + 'uncertainty is not available yet: exit status 3.',
-        options: { backend: { type: 'string' } },
+        options: { backend: { type: 'string' }, resume: { type: 'boolean' } },
         run: async (args, v, io) => {
             if (args.length < 1 || args.length > 2) throw new CliError('nnp run: usage: nnp run <spec.nnp> [run-name]', ExitCode.Usage);
             const backend = (v['backend'] as string | undefined) ?? 'webgpu';
             if (backend !== 'webgpu' && backend !== 'reference') throw new CliError(`nnp run: --backend must be webgpu or reference, got '${backend}'`, ExitCode.Usage);
             const { runCommand } = await import('./commands/run.js');
-            return runCommand(args[0]!, args[1], backend, io.out, io.err);
+            return runCommand(args[0]!, args[1], backend, io.out, io.err, v['resume'] === true);
         },
     },
     gpu: {

@@ -7,7 +7,7 @@ import { elementBySymbol } from '../../../language/src/elements.js';
 import { evaluatePotential } from '../reference/potentials.js';
 import type { Structure } from '../structure.js';
 import { structuresOf } from '../structures/source.js';
-import { normals } from '../math/random.js';
+import { NormalStream } from '../math/random.js';
 import { EV_PER_AMU, KB, LangevinBaoab, type MdState } from '../md/dynamics.js';
 
 /** A structure labelled with the potential's energy, forces and (periodic) stress. */
@@ -26,7 +26,7 @@ export interface SampleOptions {
 export function sample(source: PlainIR, potential: PotentialIR, options: SampleOptions = {}): Structure[] {
     const items = source['items'] as PlainIR[];
     const seed = (items.find((i) => i.type === 'Seed')?.['value'] as number | undefined) ?? 0;
-    const random = normals(seed + 1);
+    const random = new NormalStream(seed + 1);
     const starts: Structure[] = items.flatMap((i) => structuresOf(i, options.readFile));
     const frames: Structure[] = [];
     for (const method of items.filter((i) => i.type === 'SampleRattle' || i.type === 'SampleMd')) {
@@ -39,8 +39,8 @@ export function sample(source: PlainIR, potential: PotentialIR, options: SampleO
 }
 
 /** Independent Gaussian displacements of standard deviation `amplitude` (Å) per coordinate. */
-function rattle(start: Structure, potential: PotentialIR, amplitude: number, count: number, random: () => number): Structure[] {
-    return Array.from({ length: count }, () => label(potential, { ...start, positions: start.positions.map((x) => x + amplitude * random()) }));
+function rattle(start: Structure, potential: PotentialIR, amplitude: number, count: number, random: NormalStream): Structure[] {
+    return Array.from({ length: count }, () => label(potential, { ...start, positions: start.positions.map((x) => x + amplitude * random.next()) }));
 }
 
 /**
@@ -48,7 +48,7 @@ function rattle(start: Structure, potential: PotentialIR, amplitude: number, cou
  * linearly from T to T_end over the run; a frame every `every` steps after an equilibration of
  * `every` steps, labelled with the evaluation the step made anyway.
  */
-function langevin(start: Structure, potential: PotentialIR, md: PlainIR, random: () => number): Structure[] {
+function langevin(start: Structure, potential: PotentialIR, md: PlainIR, random: NormalStream): Structure[] {
     const dt = md['timestep'] as number;
     const frames = md['frames'] as number;
     const every = md['every'] as number;
@@ -57,7 +57,7 @@ function langevin(start: Structure, potential: PotentialIR, md: PlainIR, random:
     const n = start.symbols.length;
     const masses = Float64Array.from(start.symbols, (s) => elementBySymbol(s)?.mass ?? 1);
     const velocities = new Float64Array(3 * n);
-    for (let i = 0; i < n; i++) for (let c = 0; c < 3; c++) velocities[3 * i + c] = Math.sqrt((KB * t0 * EV_PER_AMU) / masses[i]!) * random();
+    for (let i = 0; i < n; i++) for (let c = 0; c < 3; c++) velocities[3 * i + c] = Math.sqrt((KB * t0 * EV_PER_AMU) / masses[i]!) * random.next();
     const positions = Float64Array.from(start.positions);
     let r = evaluatePotential(potential, { ...start, positions });
     const state: MdState = { positions, velocities, masses, forces: r.forces, energy: r.energy };

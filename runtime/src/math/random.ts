@@ -2,22 +2,50 @@
 // Box–Muller for normals. Used wherever a seed must reproduce a result bit for bit (sampling,
 // data splits, weight initialisation, mini-batch order).
 
+/** Mulberry32: one uniform in [0, 1) from the state, and the next state. */
+function mulberry32(a: number): [number, number] {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return [((t ^ (t >>> 14)) >>> 0) / 4294967296, a];
+}
+
 /** Uniform numbers in [0, 1) from a 32-bit seed. */
 export function uniforms(seed: number): () => number {
     let a = seed >>> 0;
     return () => {
-        a = (a + 0x6d2b79f5) >>> 0;
-        let t = a;
-        t = Math.imul(t ^ (t >>> 15), t | 1);
-        t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-        return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+        let u: number;
+        [u, a] = mulberry32(a);
+        return u;
     };
 }
 
 /** Standard normal numbers (Box–Muller) from a 32-bit seed. */
 export function normals(seed: number): () => number {
-    const uniform = uniforms(seed);
-    return () => Math.sqrt(-2 * Math.log(1 - uniform())) * Math.cos(2 * Math.PI * uniform());
+    const stream = new NormalStream(seed);
+    return () => stream.next();
+}
+
+/**
+ * The same normals as `normals(seed)`, with a state that can be saved and restored (MD restart
+ * files continue the exact sequence).
+ */
+export class NormalStream {
+    /** The generator's 32-bit state. */
+    state: number;
+
+    constructor(seed: number) {
+        this.state = seed >>> 0;
+    }
+
+    next(): number {
+        let u1: number;
+        let u2: number;
+        [u1, this.state] = mulberry32(this.state);
+        [u2, this.state] = mulberry32(this.state);
+        return Math.sqrt(-2 * Math.log(1 - u1)) * Math.cos(2 * Math.PI * u2);
+    }
 }
 
 /** A permutation of 0..n−1 (Fisher–Yates) drawn from `uniform`. */

@@ -1,4 +1,4 @@
-// `nnp run <spec> [run-name] [--backend webgpu|reference]`: runs the spec's run blocks with a model
+// `nnp run <spec> [run-name] [--backend webgpu|reference] [--resume]`: runs the spec's run blocks with a model
 // (trained or imported weights; WebGPU or the float64 reference) or an analytic reference potential.
 // Each protocol lives in protocols/; each run writes its files and a summary.json under its output
 // folder (`output "dir"`, default out/<run name>).
@@ -14,7 +14,7 @@ import { loadSpecIr, modelParameters } from '../load-model.js';
 import { find, type LoadedCalculator } from './protocols/context.js';
 import { PROTOCOLS } from './protocols/index.js';
 
-export async function runCommand(spec: string, name: string | undefined, backend: Backend, out: (line: string) => void, err: (line: string) => void): Promise<number> {
+export async function runCommand(spec: string, name: string | undefined, backend: Backend, out: (line: string) => void, err: (line: string) => void, resume = false): Promise<number> {
     const ir = await loadSpecIr(spec, err, 'nnp run');
     if (ir.runs.length === 0) throw new CliError(`nnp run: ${spec} has no run blocks`);
     const selected = name ? ir.runs.filter((r) => r.name === name) : ir.runs;
@@ -41,7 +41,7 @@ export async function runCommand(spec: string, name: string | undefined, backend
         mkdirSync(outDir, { recursive: true });
         try {
             const main = await calculatorNamed(run.calculator.name);
-            const summary = await protocol.run({ run, ir, specDir, outDir, calculator: main.calculator, massesOf: main.massesOf, calculatorNamed, err });
+            const summary = await protocol.run({ run, ir, specDir, outDir, calculator: main.calculator, massesOf: main.massesOf, calculatorNamed, err, resume });
             writeFileAtomic(join(outDir, 'summary.json'), `${JSON.stringify({ run: run.name, calculator: run.calculator, ...summary }, null, 2)}\n`);
             out(`${run.name}: ${protocol.describe(summary)}; summary ${join(outDir, 'summary.json')}`);
         } catch (e) {

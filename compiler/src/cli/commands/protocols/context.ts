@@ -27,6 +27,8 @@ export interface ProtocolContext {
     /** Another calculator of the spec by name (closed by the caller of the protocol). */
     readonly calculatorNamed: (name: string) => Promise<LoadedCalculator>;
     readonly err: (line: string) => void;
+    /** `nnp run --resume`: continue from the run's restart file. */
+    readonly resume: boolean;
 }
 
 /** The protocol's key figures, written to summary.json. */

@@ -1,4 +1,5 @@
-// The md protocol: see runtime/src/md/run-md.ts for the ensembles and the log's columns. With `vdos`,
+// The md protocol: see runtime/src/md/run-md.ts for the ensembles, the log's columns and restart files
+// (`nnp run --resume` continues from one). With `vdos`,
 // the VDOS from the velocity autocorrelation of the second half of the run (the first is
 // equilibration); with `compare other` as well, the same run with the other calculator and both
 // VDOS on one plot with their overlap.
@@ -12,8 +13,10 @@ export const mdProtocol: Protocol = {
         const start = startStructure(ctx);
         const log = outputFile(ctx, 'log');
         const trajectory = outputFile(ctx, 'trajectory');
+        const restart = outputFile(ctx, 'restart');
         const settings = vdosSettings(ctx);
-        const main = await simulate(ctx, start, ctx.calculator, ctx.run.calculator.name, { ...(log ? { log } : {}), ...(trajectory ? { trajectory } : {}) }, settings !== undefined);
+        const outputs = { ...(log ? { log } : {}), ...(trajectory ? { trajectory } : {}), ...(restart ? { restart } : {}), resume: ctx.resume };
+        const main = await simulate(ctx, start, ctx.calculator, ctx.run.calculator.name, outputs, settings !== undefined);
         if (!settings) return main.summary;
         const compared = find(ctx.run.items, 'Compare')?.['other'] as string | undefined;
         const other = compared ? await simulate(ctx, start, (await ctx.calculatorNamed(compared)).calculator, compared, {}, true) : undefined;
@@ -42,13 +45,13 @@ export const mdProtocol: Protocol = {
 };
 
 /** One MD run; with `keepVelocities`, the velocities of its second half. */
-async function simulate(ctx: ProtocolContext, start: Structure, calculator: Calculator, label: string, outputs: Pick<MdOptions, 'log' | 'trajectory'>, keepVelocities: boolean) {
+async function simulate(ctx: ProtocolContext, start: Structure, calculator: Calculator, label: string, outputs: Pick<MdOptions, 'log' | 'trajectory' | 'restart' | 'resume'>, keepVelocities: boolean) {
     const { runMd } = await import('../../../../../runtime/src/md/run-md.js');
     const frames: Float64Array[] = [];
     let next = 0;
     const t0 = performance.now();
     const summary = await runMd({
-        items: ctx.run.items, start, masses: ctx.massesOf(start.symbols), calculator, ...outputs,
+        items: ctx.run.items, start, masses: ctx.massesOf(start.symbols), calculator, ...outputs, onMessage: ctx.err,
         ...(keepVelocities ? { onVelocities: (step: number, v: Float64Array) => void (2 * step > steps() && frames.push(Float64Array.from(v))) } : {}),
         onProgress: (step, steps, t) => {
             if (step < next && step < steps) return;
