@@ -44,7 +44,7 @@ describe('md', () => {
         expect(Math.abs(s.conservedDriftEvPerAtomPs)).toBeLessThan(1e-3);
         expect(s.meanTemperatureK).toBeGreaterThan(300);
         expect(s.meanTemperatureK).toBeLessThan(500); // equipartition: half of 800 K goes into the potential energy
-    });
+    }, 60_000);
 
     it('Nosé–Hoover chains conserve the extended energy and heat towards the target', async () => {
         const sw = await potential(SW);
@@ -54,7 +54,7 @@ describe('md', () => {
         });
         expect(Math.abs(s.conservedDriftEvPerAtomPs)).toBeLessThan(2e-3);
         expect(s.meanTemperatureK).toBeGreaterThan(600);
-    });
+    }, 60_000);
 
     it('Langevin (BAOAB) holds Lennard-Jones argon at the target temperature within 2 %', async () => {
         const lj = await potential(AR);

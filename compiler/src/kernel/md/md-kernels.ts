@@ -1,0 +1,181 @@
+// The kernels that keep molecular dynamics on the device between outputs (runtime/src/gpu/device-md.ts):
+//   MdKickDrift    v ← v + ½dt a;  u ← u + dt v  (nve)   or B A O A of BAOAB (langevin: friction and
+//                  noise from a counter-based hash of (seed, step, atom), so replays are identical)
+//   MdPairVectors  d_ij = d⁰_ij + u_j − u_i for every neighbour slot (positions r = r⁰ + u: small u in f32
+//                  keeps the displacements exact to f32 of d, not of r)
+//   MdKick         v ← v + ½dt a
+//   MdThermo       one workgroup: 64 partial sums (fixed order) per quantity of the step's E_i (network
+//                  units), ½ m v² (eV), tr W_i (eV) and the Langevin heat; then advances the step counter
+// a = F / m × EV_PER_AMU (Å/fs²); `inv_mass` holds EV_PER_AMU / m per atom.
+// control[0] is the step counter, control[1] the first step at which some atom moved more than half
+// the skin since the neighbour list was built (0xffffffff: none). From that step on every kernel but
+// MdKickDrift of that very step does nothing, so the device stops after a valid drift; the host
+// rebuilds the list there and resumes the step. No float atomics: every sum has one order.
+import { f32Literal as lit, type BindingRegistry, type KernelDefinition } from '../wgsl-builder.js';
+
+export const MD_WORKGROUP = 64;
+/** Partial sums per quantity and step written by MdThermo (its workgroup size). */
+export const THERMO_LANES = 64;
+/** Quantities per step in the thermo buffer: Σ E_i (network units), E_kin, tr W, Langevin heat. */
+export const THERMO_QUANTITIES = 4;
+
+/** The uniform every MD kernel reads. */
+export const MD_PARAMS = `struct MdParams {
+    n_atoms: u32, max_neighbors: u32, seed: u32, base_step: u32,
+    dt: f32, c1: f32, skin_half_sq: f32, pad: f32,
+}`;
+/** Byte size of MdParams. */
+export const MD_PARAMS_BYTES = 32;
+
+
+function bind(b: BindingRegistry): void {
+    b.uniform('md', 'MdParams');
+    b.storage('control', 'array<atomic<u32>>', 'read_write');
+}
+
+function perAtom(body: string): string {
+    return `@compute @workgroup_size(${MD_WORKGROUP})
+fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
+    let i = gid.x;
+    if (i >= md.n_atoms) { return; }
+    let step = atomicLoad(&control[0]);
+    let frozen = atomicLoad(&control[1]);
+${body}
+}`;
+}
+
+/** PCG hash (O'Neill 2014, the RXS-M-XS output of one LCG step) and Box–Muller normals from it. */
+const RANDOM = `fn pcg(v: u32) -> u32 {
+    let state = v * 747796405u + 2891336453u;
+    let word = ((state >> ((state >> 28u) + 4u)) ^ state) * 277803737u;
+    return (word >> 22u) ^ word;
+}
+fn unit(x: u32) -> f32 { return (f32(x >> 8u) + 0.5) / 16777216.0; }
+fn normals3(seed: u32, step: u32, atom: u32) -> vec3<f32> {
+    let key = pcg(seed ^ pcg(step ^ pcg(atom)));
+    let a = pcg(key); let b = pcg(a); let c = pcg(b); let d = pcg(c);
+    let r1 = sqrt(-2.0 * log(unit(a)));
+    let r2 = sqrt(-2.0 * log(unit(c)));
+    let t1 = 6.283185307179586 * unit(b);
+    let t2 = 6.283185307179586 * unit(d);
+    return vec3<f32>(r1 * cos(t1), r1 * sin(t1), r2 * cos(t2));
+}`;
+
+export type Thermostat = 'none' | 'langevin';
+
+export function kickDriftKernel(thermostat: Thermostat): KernelDefinition<{ thermostat: string }> {
+    return {
+        name: 'MdKickDrift',
+        params: { thermostat },
+        workgroupSize: MD_WORKGROUP,
+        shaderBody: (b) => {
+            bind(b);
+            b.storage('forces', 'array<vec4<f32>>', 'read');
+            b.storage('inv_mass', 'array<f32>', 'read');
+            b.storage('vel', 'array<vec4<f32>>', 'read_write');
+            b.storage('disp', 'array<vec4<f32>>', 'read_write');
+            const move = thermostat === 'langevin'
+                ? `    u += ${lit(0.5)} * md.dt * v;
+    let before = dot(v, v);
+    v = md.c1 * v + noise_sd[i] * normals3(md.seed, step, i);
+    heat[i] -= ${lit(0.5)} * (dot(v, v) - before) / inv_mass[i];
+    u += ${lit(0.5)} * md.dt * v;`
+                : '    u += md.dt * v;';
+            if (thermostat === 'langevin') {
+                b.storage('noise_sd', 'array<f32>', 'read');
+                b.storage('heat', 'array<f32>', 'read_write');
+            }
+            return `${MD_PARAMS}\n${thermostat === 'langevin' ? RANDOM : ''}\n${perAtom(`    if (frozen < step) { return; }
+    var v = vel[i].xyz + ${lit(0.5)} * md.dt * inv_mass[i] * forces[i].xyz;
+    var u = disp[i].xyz;
+${move}
+    vel[i] = vec4<f32>(v, 0.0);
+    disp[i] = vec4<f32>(u, 0.0);
+    if (dot(u, u) > md.skin_half_sq) { atomicMin(&control[1], step); }`)}`;
+        },
+    };
+}
+
+export function pairVectorsKernel(): KernelDefinition<Record<string, never>> {
+    return {
+        name: 'MdPairVectors',
+        params: {},
+        workgroupSize: MD_WORKGROUP,
+        shaderBody: (b) => {
+            bind(b);
+            b.storage('pv0', 'array<vec4<f32>>', 'read');
+            b.storage('slot_atom', 'array<u32>', 'read');
+            b.storage('counts', 'array<u32>', 'read');
+            b.storage('disp', 'array<vec4<f32>>', 'read');
+            b.storage('pv', 'array<vec4<f32>>', 'read_write');
+            return `${MD_PARAMS}\n${perAtom(`    if (frozen <= step) { return; }
+    let ui = disp[i].xyz;
+    let base = i * md.max_neighbors;
+    for (var a = 0u; a < counts[i]; a++) {
+        let s = base + a;
+        let d = pv0[s].xyz + disp[slot_atom[s]].xyz - ui;
+        pv[s] = vec4<f32>(d, length(d));
+    }`)}`;
+        },
+    };
+}
+
+export function kickKernel(): KernelDefinition<Record<string, never>> {
+    return {
+        name: 'MdKick',
+        params: {},
+        workgroupSize: MD_WORKGROUP,
+        shaderBody: (b) => {
+            bind(b);
+            b.storage('forces', 'array<vec4<f32>>', 'read');
+            b.storage('inv_mass', 'array<f32>', 'read');
+            b.storage('vel', 'array<vec4<f32>>', 'read_write');
+            return `${MD_PARAMS}\n${perAtom(`    if (frozen <= step) { return; }
+    vel[i] = vec4<f32>(vel[i].xyz + ${lit(0.5)} * md.dt * inv_mass[i] * forces[i].xyz, 0.0);`)}`;
+        },
+    };
+}
+
+/** One workgroup; dispatch exactly THERMO_LANES invocations. */
+export function thermoKernel(): KernelDefinition<Record<string, never>> {
+    return {
+        name: 'MdThermo',
+        params: {},
+        workgroupSize: THERMO_LANES,
+        shaderBody: (b) => {
+            bind(b);
+            b.storage('energy', 'array<f32>', 'read');
+            b.storage('vel', 'array<vec4<f32>>', 'read');
+            b.storage('inv_mass', 'array<f32>', 'read');
+            b.storage('virial', 'array<f32>', 'read');
+            b.storage('heat', 'array<f32>', 'read');
+            b.storage('thermo', 'array<f32>', 'read_write');
+            return `${MD_PARAMS}
+@compute @workgroup_size(${THERMO_LANES})
+fn main(@builtin(local_invocation_id) lid: vec3<u32>) {
+    let t = lid.x;
+    let step = atomicLoad(&control[0]);
+    let frozen = atomicLoad(&control[1]);
+    workgroupBarrier();
+    if (frozen > step) {
+        var e = 0.0; var k = 0.0; var w = 0.0; var h = 0.0;
+        for (var i = t; i < md.n_atoms; i += ${THERMO_LANES}u) {
+            e += energy[i];
+            let v = vel[i].xyz;
+            k += ${lit(0.5)} * dot(v, v) / inv_mass[i];
+            w += virial[9u * i] + virial[9u * i + 4u] + virial[9u * i + 8u];
+            h += heat[i];
+        }
+        let row = (step - md.base_step) * ${THERMO_QUANTITIES}u;
+        thermo[(row + 0u) * ${THERMO_LANES}u + t] = e;
+        thermo[(row + 1u) * ${THERMO_LANES}u + t] = k;
+        thermo[(row + 2u) * ${THERMO_LANES}u + t] = w;
+        thermo[(row + 3u) * ${THERMO_LANES}u + t] = h;
+    }
+    workgroupBarrier();
+    if (t == 0u) { atomicAdd(&control[0], 1u); }
+}`;
+        },
+    };
+}
+
