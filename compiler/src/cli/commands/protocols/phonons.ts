@@ -1,8 +1,11 @@
-// The phonons protocol: the Hessian of a (super)cell by central differences of the forces
-// (`displacement`, default 0.01 Å), its normal modes (THz and cm⁻¹; those of the q-points commensurate
-// with the supercell), the VDOS by Gaussian smearing (`vdos bins N smearing s max f`), and with
-// `compare other` the other calculator's modes and VDOS on the same structure, their overlap and
-// both curves on one plot. Writes frequencies.csv, vdos.csv, vdos.svg (vdos-output.ts).
+// The phonons protocol: the Hessian of a (super)cell, its normal modes (THz and cm⁻¹; those of the
+// q-points commensurate with the supercell), the VDOS by Gaussian smearing (`vdos bins N smearing s
+// max f`), and with `compare other` the other calculator's modes and VDOS on the same structure, their
+// overlap and both curves on one plot. Writes frequencies.csv, vdos.csv, vdos.svg (vdos-output.ts).
+// The Hessian of an analytic reference potential is its analytic one (second-order forward mode, no
+// force evaluations) unless the run block gives a `displacement`; with `displacement`, and always
+// for models, it is central differences of the forces (displacement default 0.01 Å). The rule applies
+// to the compared calculator as well.
 import { join } from 'node:path';
 import { writeFileAtomic } from '../../../../../runtime/src/io/atomic-write.js';
 import type { Calculator } from '../../../../../runtime/src/md/run-md.js';
@@ -10,10 +13,12 @@ import { finiteDifferenceHessian } from '../../../../../runtime/src/optimize/hes
 import { positionsObjective } from '../../../../../runtime/src/optimize/objective.js';
 import { CM1_PER_THZ, normalModes } from '../../../../../runtime/src/phonons/modes.js';
 import { modesVdos } from '../../../../../runtime/src/phonons/vdos.js';
+import { potentialHessian } from '../../../../../runtime/src/reference/potentials.js';
 import type { Structure } from '../../../../../runtime/src/structure.js';
 import { supercell } from '../../../../../runtime/src/structures/supercell.js';
 import { CliError } from '../../cli-error.js';
 import { find, setting, startStructure, type Protocol, type ProtocolContext } from './context.js';
+import { analyticPotential } from './hessian-source.js';
 import { vdosGrid, vdosSettings, writeVdos } from './vdos-output.js';
 
 export interface PhononSummary {
@@ -25,6 +30,8 @@ export interface PhononSummary {
     /** Largest |f| of the three lowest modes: the acoustic modes at Γ, ideally 0. */
     readonly acousticMaxAbsThz: number;
     readonly imaginaryModes: number;
+    /** How the run's calculator's Hessian was obtained. */
+    readonly hessian: 'analytic' | 'finite_difference';
     readonly compare?: { readonly calculator: string; readonly maxFrequencyThz: number; readonly vdosOverlap: number };
 }
 
@@ -32,10 +39,17 @@ export const phononsProtocol: Protocol = {
     async run(ctx) {
         const structure = phononStructure(ctx);
         const masses = ctx.massesOf(structure.symbols);
+        // an analytic potential's own Hessian, unless the run asks for a displacement
+        const analyticOf = (name: string) => (find(ctx.run.items, 'Displacement') ? undefined : analyticPotential(ctx, name));
         const h = setting(ctx.run, 'Displacement', 'value', 0.01);
         const settings = vdosSettings(ctx);
         const smearing = settings?.smearingThz ?? 0.2;
         const modes = async (calculator: Calculator, label: string) => {
+            const potential = analyticOf(label);
+            if (potential) {
+                ctx.err(`${ctx.run.name}: ${label} analytic Hessian`);
+                return normalModes(potentialHessian(potential, structure), masses).frequenciesThz;
+            }
             let reported = 0;
             const H = await finiteDifferenceHessian(positionsObjective(structure, calculator), Float64Array.from(structure.positions), h, (k, n) => {
                 if (k === n || k >= reported + n / 10) {
@@ -60,6 +74,7 @@ export const phononsProtocol: Protocol = {
 
         const summary: PhononSummary = {
             protocol: 'phonons', atoms: structure.symbols.length, modes: freqs.length,
+            hessian: analyticOf(ctx.run.calculator.name) ? 'analytic' : 'finite_difference',
             ...extremes(freqs),
             ...(other ? { compare: { calculator: compared!, maxFrequencyThz: Math.max(...other), vdosOverlap: overlap! } } : {}),
         };
