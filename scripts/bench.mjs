@@ -162,6 +162,48 @@ try {
     console.log(`HDNNP benchmark failed: ${e.message}`);
     failed = true;
 }
+console.log('\n## Analytic potential energy + forces: Stillinger–Weber silicon (generated kernels vs the float64 oracle)');
+try {
+    const { buildNeighborList } = await import(new URL('runtime/src/neighbors/cell-list.js', dist).href);
+    const { SkinNeighborList } = await import(new URL('runtime/src/neighbors/skin-list.js', dist).href);
+    const { acquireGpu } = await import(new URL('runtime/src/gpu/device.js', dist).href);
+    const { GpuPotentialEvaluator } = await import(new URL('runtime/src/gpu/potential-evaluator.js', dist).href);
+    const { evaluatePotential } = await import(new URL('runtime/src/reference/potentials.js', dist).href);
+    const { crystal } = await import(new URL('runtime/src/structures/crystal.js', dist).href);
+    const { STILLINGER_WEBER_SI } = await import(new URL('compiler/src/lower/lower-spec.js', dist).href);
+    const sw = { name: 'sw', terms: [{ kind: 'stillinger_weber', elements: ['Si'], params: STILLINGER_WEBER_SI, shift: false }] };
+    const ctx = await acquireGpu();
+    for (const k of [5, 10]) {
+        // diamond with every coordinate displaced by up to 0.1 Å (a deterministic pattern)
+        const c = crystal('diamond', 'Si', 5.431, { supercell: [k, k, k] });
+        const s = { ...c, positions: c.positions.map((x, i) => x + 0.1 * Math.sin(12.9898 * i)) };
+        const n = s.symbols.length;
+        const list = buildNeighborList(s, 3.77118);
+        const skin = new SkinNeighborList(3.77118, 1.0);
+        const gpuFixed = await GpuPotentialEvaluator.create(ctx, sw, () => list); // list within r_c, built once
+        const gpuSkin = await GpuPotentialEvaluator.create(ctx, sw, (x) => skin.update(x)); // as nnp run (r_c + 1 Å)
+        for (let r = 0; r < 5; r++) { // compiled, JIT-warm, buffers allocated
+            await gpuFixed.evaluate(s);
+            await gpuSkin.evaluate(s);
+        }
+        if (k === 5) evaluatePotential(sw, s);
+        const fixed = await timeIt(() => gpuFixed.evaluate(s), 9);
+        const kernelTimes = [];
+        for (let r = 0; r < 5; r++) kernelTimes.push(await gpuFixed.kernelTime());
+        const kernels = median(kernelTimes);
+        const withSkin = await timeIt(() => gpuSkin.evaluate(s), 9);
+        const ref = await timeIt(() => evaluatePotential(sw, s), k > 5 ? 1 : 3);
+        console.log(`${n} atoms: WebGPU ${(1000 * fixed / n).toFixed(2)} µs/atom with a reused list within r_c (kernels alone ${(1000 * kernels / n).toFixed(2)}), `
+            + `${(1000 * withSkin / n).toFixed(2)} µs/atom through a 1 Å skin list (as nnp run); float64 oracle ${(1000 * ref / n).toFixed(1)} µs/atom: `
+            + `WebGPU ${(ref / fixed).toFixed(1)}× faster (${(ref / withSkin).toFixed(1)}× with the skin list)`);
+        gpuFixed.destroy();
+        gpuSkin.destroy();
+    }
+    await ctx.destroy();
+} catch (e) {
+    console.log(`analytic potential benchmark failed: ${e.message}`);
+    failed = true;
+}
 console.log('\n## Training throughput: n2p2 H2O RPBE-D3 set (20 structures, 2064 atoms), energy + force loss with gradients and Adam');
 try {
     const shared = process.env.NNP_SHARED_DATA ?? new URL('../../shared/data', import.meta.url).pathname;

@@ -73,13 +73,15 @@ describe('nnp compile', () => {
         const r1 = nnp(['compile', 'examples/silicon/model.nnp', '-o', a]);
         const r2 = nnp(['compile', 'model.nnp', '-o', b], copy);
         expect([r1.code, r2.code]).toEqual([0, 0]);
-        expect(r1.out.trim()).toBe(`wrote ${join(a, 'ir.json')}, manifest.json and 3 kernels`);
-        for (const file of ['ir.json', 'manifest.json', 'si/Descriptors.wgsl', 'si/PairForces.wgsl', 'si/GatherForces.wgsl']) {
+        expect(r1.out.trim()).toBe(`wrote ${join(a, 'ir.json')}, manifest.json and 5 kernels`);
+        for (const file of ['ir.json', 'manifest.json', 'si/Descriptors.wgsl', 'si/PairForces.wgsl', 'si/GatherForces.wgsl', 'sw/PotentialTerms.wgsl', 'sw/GatherForces.wgsl']) {
             expect(readFileSync(join(a, file)).equals(readFileSync(join(b, file))), file).toBe(true);
         }
         const manifest = JSON.parse(readFileSync(join(a, 'manifest.json'), 'utf8'));
         expect(manifest.models[0].dispatchPlan).toEqual(['Descriptors', 'PairForces', 'GatherForces']);
         expect(manifest.models[0].kernels[0].bindings.map((b: { name: string }) => b.name)).toEqual(['dims', 'pv', 'nb_range', 'species', 'g']);
+        // the spec's Stillinger–Weber potential (it samples the training data) has its kernels too
+        expect(manifest.potentials.map((p: { potential: string; dispatchPlan: string[] }) => [p.potential, p.dispatchPlan])).toEqual([['sw', ['PotentialTerms', 'GatherForces']]]);
         const x = readFileSync(join(a, 'ir.json'));
         expect(x.toString()).not.toContain(tmpdir());
         expect(x.toString()).not.toContain(ROOT);

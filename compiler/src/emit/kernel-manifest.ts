@@ -1,9 +1,11 @@
-// The kernels of a spec's models as WGSL files plus a JSON manifest (bindings, workgroup sizes,
-// dispatch plan): what `nnp compile` writes so that compiled artefacts can be read and diffed.
+// The kernels of a spec's models and analytic potentials as WGSL files plus a JSON manifest
+// (bindings, workgroup sizes, dispatch plan): what `nnp compile` writes so that compiled artefacts
+// can be read and diffed.
 import { createHash } from 'node:crypto';
-import type { ModelIR } from '../ir/model-ir.js';
+import type { ModelIR, PotentialIR } from '../ir/model-ir.js';
 import { generateKernel, type KernelDefinition, type KernelParams } from '../kernel/wgsl-builder.js';
 import { descriptorKernel, forceKernel, gatherKernel, networkKernel, slotCapacity, type NetworkConstants } from '../kernel/hdnnp/hdnnp-kernels.js';
+import { potentialKernels } from '../kernel/potential/potential-kernels.js';
 
 /** Slot capacity the written kernels are specialised to; the runtime compiles others on demand. */
 export const MANIFEST_CAPACITY = slotCapacity(128);
@@ -14,30 +16,36 @@ export interface CompiledArtefacts {
     readonly manifest: unknown;
 }
 
-export function compileKernels(models: readonly ModelIR[], constants: (model: ModelIR) => NetworkConstants | undefined): CompiledArtefacts {
+/**
+ * WGSL files (`<name>/<Kernel>.wgsl`) and manifest entries of the models, then of the analytic
+ * potentials (their kernels need no slot capacity: each atom's terms read its slots in place).
+ */
+export function compileKernels(
+    models: readonly ModelIR[], constants: (model: ModelIR) => NetworkConstants | undefined, potentials: readonly PotentialIR[] = [],
+): CompiledArtefacts {
     const files = new Map<string, string>();
+    const emit = (owner: string, defs: ReadonlyArray<KernelDefinition<KernelParams>>) => defs.map((def) => {
+        const k = generateKernel(def);
+        const file = `${owner}/${k.name}.wgsl`;
+        files.set(file, k.wgsl);
+        return {
+            name: k.name,
+            file,
+            // the key itself holds the whole model or potential; its digest identifies it compactly
+            cacheKey: createHash('sha256').update(k.cacheKey).digest('hex').slice(0, 16),
+            workgroupSize: k.workgroupSize,
+            invocations: 'atoms',
+            bindings: k.bindings.map((b) => ({ binding: b.index, name: b.name, kind: b.kind, type: b.wgslType })),
+        };
+    });
     const entries = models.map((model) => {
         const consts = constants(model);
-        const defs: Array<KernelDefinition<KernelParams>> = [
+        const kernels = emit(model.name, [
             descriptorKernel(model, MANIFEST_CAPACITY),
             ...(consts ? [networkKernel(model, consts)] : []),
             forceKernel(model, MANIFEST_CAPACITY),
             gatherKernel(),
-        ];
-        const kernels = defs.map((def) => {
-            const k = generateKernel(def);
-            const file = `${model.name}/${k.name}.wgsl`;
-            files.set(file, k.wgsl);
-            return {
-                name: k.name,
-                file,
-                // the key itself holds the whole model; its digest identifies it compactly
-                cacheKey: createHash('sha256').update(k.cacheKey).digest('hex').slice(0, 16),
-                workgroupSize: k.workgroupSize,
-                invocations: 'atoms',
-                bindings: k.bindings.map((b) => ({ binding: b.index, name: b.name, kind: b.kind, type: b.wgslType })),
-            };
-        });
+        ]);
         return {
             model: model.name,
             slotCapacity: MANIFEST_CAPACITY,
@@ -46,5 +54,9 @@ export function compileKernels(models: readonly ModelIR[], constants: (model: Mo
             kernels,
         };
     });
-    return { files, manifest: { format: 'nnp-kernels', version: 1, models: entries } };
+    const potentialEntries = potentials.map((potential) => {
+        const kernels = emit(potential.name, potentialKernels(potential));
+        return { potential: potential.name, dispatchPlan: kernels.map((k) => k.name), kernels };
+    });
+    return { files, manifest: { format: 'nnp-kernels', version: 1, models: entries, potentials: potentialEntries } };
 }

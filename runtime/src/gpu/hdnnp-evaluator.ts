@@ -8,7 +8,7 @@ import { planDescriptors } from '../../../compiler/src/kernel/hdnnp/descriptor-p
 import { det3 } from '../math/mat3.js';
 import { energyOffset, energyScale, networkConstants } from './network-constants.js';
 import type { ModelParameters } from '../model/parameters.js';
-import { packSlots, type CsrNeighbors, type SlotList } from '../neighbors/slot-list.js';
+import { packSortedSlots, type CsrNeighbors, type SlotList } from '../neighbors/slot-list.js';
 import type { Structure } from '../structure.js';
 import { waitForQueue, type GpuContext } from './device.js';
 import { createBindGroup, encodeDispatch, pipelineCache, withValidation, type CompiledKernel } from './kernel.js';
@@ -36,7 +36,7 @@ export interface EvaluateOptions {
 
 export type NeighborSource = (s: Structure, cutoff: number) => CsrNeighbors;
 
-interface Buffers {
+export interface Buffers {
     readonly capacity: { atoms: number; slots: number; rev: number };
     readonly dims: GPUBuffer;
     readonly pv: GPUBuffer;
@@ -104,18 +104,13 @@ export class GpuEvaluator {
             if (sp === undefined) throw new Error(`element ${sym} (atom ${i}) is not in model '${this.model.name}' (elements: ${[...this.speciesOf.keys()].join(', ')})`);
             return sp;
         });
-        // Atoms of one species, and of similar neighbour counts, are evaluated side by side, so that
-        // SIMD lanes run the same code for similar numbers of loop iterations.
         const list = this.neighbors(s, this.model.maxCutoff);
-        const count = (i: number) => list.offsets[i + 1]! - list.offsets[i]!;
-        const order = species.map((_, i) => i).sort((a, b) => species[a]! - species[b]! || count(a) - count(b) || a - b);
+        const { order, species: sortedSpecies, slots } = packSortedSlots(list, species, this.model.elements.length);
         const sorted: Structure = {
             ...s,
             symbols: order.map((i) => s.symbols[i]!),
             positions: Float64Array.from(order.flatMap((i) => [s.positions[3 * i]!, s.positions[3 * i + 1]!, s.positions[3 * i + 2]!])),
         };
-        const sortedSpecies = Uint32Array.from(order, (i) => species[i]!);
-        const slots = packSlots(permuteNeighbors(list, order), sortedSpecies, this.model.elements.length);
         const raw = await this.run(slots, sortedSpecies);
         const descriptors = options.descriptors ? await this.readDescriptors(order, sortedSpecies) : undefined;
         const r = this.assemble(sorted, raw);
@@ -147,11 +142,20 @@ export class GpuEvaluator {
     }
 
     /** Uploads, dispatches the four kernels in one submit and reads back E_i, F_i and W_i. */
-    private async run(slots: SlotList, species: Uint32Array): Promise<Float32Array> {
-        const device = this.ctx.device;
+    /**
+     * Uploads a packed slot list (atoms already in the caller's device order) and returns the four
+     * passes over this evaluator's buffers, for callers that keep work on the device between
+     * evaluations (gpu/device-md.ts writes `pv` itself and reads forces, energies and virials).
+     */
+    async bind(slots: SlotList, species: Uint32Array): Promise<{ passes: { kernel: CompiledKernel; bindGroup: GPUBindGroup }[]; buffers: Buffers }> {
+        const { kernels, buffers } = await this.upload(slots, species);
+        return { passes: this.passes(kernels, buffers), buffers };
+    }
+
+    private async upload(slots: SlotList, species: Uint32Array): Promise<{ kernels: EvaluationKernels; buffers: Buffers }> {
         const n = slots.atoms;
         const b = this.ensureBuffers(n, n * slots.maxNeighbors, slots.revSlots.length);
-        const q = device.queue;
+        const q = this.ctx.device.queue;
         q.writeBuffer(b.dims, 0, new Uint32Array([n, slots.maxNeighbors, 0, 0]));
         q.writeBuffer(b.pv, 0, slots.pv);
         q.writeBuffer(b.nbRange, 0, slots.ranges);
@@ -159,8 +163,16 @@ export class GpuEvaluator {
         q.writeBuffer(b.counts, 0, slots.counts);
         q.writeBuffer(b.revOffsets, 0, slots.revOffsets);
         if (slots.revSlots.length > 0) q.writeBuffer(b.revSlots, 0, slots.revSlots);
-        const k = { ...this.fixed, ...(await this.slotKernels(slots.maxNeighbors)) };
-        this.last = { kernels: k, atoms: n };
+        const kernels = { ...this.fixed, ...(await this.slotKernels(slots.maxNeighbors)) };
+        this.last = { kernels, atoms: n };
+        return { kernels, buffers: b };
+    }
+
+    private async run(slots: SlotList, species: Uint32Array): Promise<Float32Array> {
+        const device = this.ctx.device;
+        const q = device.queue;
+        const n = slots.atoms;
+        const { kernels: k, buffers: b } = await this.upload(slots, species);
         if (process.env['NNP_PROFILE_KERNELS']) {
             for (const pass of this.passes(k, b)) {
                 const t0 = performance.now();
@@ -270,25 +282,6 @@ export class GpuEvaluator {
         this.destroyBuffers();
         this.weights.destroy();
     }
-}
-
-/** The same neighbour list with atoms renumbered: new atom k is old atom order[k]. */
-function permuteNeighbors(list: CsrNeighbors, order: readonly number[]): CsrNeighbors {
-    const rank = new Uint32Array(order.length);
-    order.forEach((old, k) => { rank[old] = k; });
-    const offsets = new Uint32Array(order.length + 1);
-    order.forEach((old, k) => { offsets[k + 1] = offsets[k]! + list.offsets[old + 1]! - list.offsets[old]!; });
-    const neighbors = new Uint32Array(list.neighbors.length);
-    const displacements = new Float64Array(list.displacements.length);
-    order.forEach((old, k) => {
-        const from = list.offsets[old]!;
-        const to = offsets[k]!;
-        for (let e = 0; e < list.offsets[old + 1]! - from; e++) {
-            neighbors[to + e] = rank[list.neighbors[from + e]!]!;
-            displacements.set(list.displacements.subarray(3 * (from + e), 3 * (from + e) + 3), 3 * (to + e));
-        }
-    });
-    return { offsets, neighbors, displacements };
 }
 
 /** Capacity growth: 25 % headroom so that small changes in size do not reallocate. */

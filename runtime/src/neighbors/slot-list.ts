@@ -65,3 +65,77 @@ export function packSlots(list: CsrNeighbors, species: Uint32Array, speciesCount
     }
     return { atoms: n, maxNeighbors, pv, ranges, counts, revOffsets, revSlots };
 }
+
+/** Slots of atoms renumbered so that atoms of one species, and of similar neighbour counts, sit side by side. */
+export interface SortedSlots {
+    /** New atom k is the caller's atom order[k]. */
+    readonly order: readonly number[];
+    /** (N) species of the renumbered atoms. */
+    readonly species: Uint32Array;
+    readonly slots: SlotList;
+}
+
+/**
+ * Sorts atoms by species, then neighbour count, then index, and packs the renumbered list: SIMD
+ * lanes of one workgroup then run the same code for similar numbers of loop iterations.
+ */
+export function packSortedSlots(list: CsrNeighbors, species: ArrayLike<number>, speciesCount: number): SortedSlots {
+    const count = (i: number) => list.offsets[i + 1]! - list.offsets[i]!;
+    const order = Array.from({ length: species.length }, (_, i) => i).sort((a, b) => species[a]! - species[b]! || count(a) - count(b) || a - b);
+    const sorted = Uint32Array.from(order, (i) => species[i]!);
+    return { order, species: sorted, slots: packSlots(permuteNeighbors(list, order), sorted, speciesCount) };
+}
+
+/** The same neighbour list with atoms renumbered: new atom k is old atom order[k]. */
+export function permuteNeighbors(list: CsrNeighbors, order: readonly number[]): CsrNeighbors {
+    const rank = new Uint32Array(order.length);
+    order.forEach((old, k) => { rank[old] = k; });
+    const offsets = new Uint32Array(order.length + 1);
+    order.forEach((old, k) => { offsets[k + 1] = offsets[k]! + list.offsets[old + 1]! - list.offsets[old]!; });
+    const neighbors = new Uint32Array(list.neighbors.length);
+    const displacements = new Float64Array(list.displacements.length);
+    const src = list.displacements;
+    order.forEach((old, k) => {
+        const from = list.offsets[old]!;
+        const to = offsets[k]!;
+        for (let e = 0; e < list.offsets[old + 1]! - from; e++) {
+            neighbors[to + e] = rank[list.neighbors[from + e]!]!;
+            const a = 3 * (from + e);
+            const b = 3 * (to + e);
+            displacements[b] = src[a]!;
+            displacements[b + 1] = src[a + 1]!;
+            displacements[b + 2] = src[a + 2]!;
+        }
+    });
+    return { offsets, neighbors, displacements };
+}
+
+/**
+ * The pairs of a list closer than `radius` (a skin list also holds pairs up to r_c + skin, which
+ * would only take slots); the list itself when all of them are.
+ */
+export function withinRadius(list: CsrNeighbors, radius: number): CsrNeighbors {
+    const r2 = radius * radius;
+    const d = list.displacements;
+    const pairs = list.neighbors.length;
+    const inside = (e: number) => d[3 * e]! * d[3 * e]! + d[3 * e + 1]! * d[3 * e + 1]! + d[3 * e + 2]! * d[3 * e + 2]! < r2;
+    let keep = 0;
+    for (let e = 0; e < pairs; e++) if (inside(e)) keep++;
+    if (keep === pairs) return list;
+    const offsets = new Uint32Array(list.offsets.length);
+    const neighbors = new Uint32Array(keep);
+    const displacements = new Float64Array(3 * keep);
+    let k = 0;
+    for (let i = 0; i < list.offsets.length - 1; i++) {
+        for (let e = list.offsets[i]!; e < list.offsets[i + 1]!; e++) {
+            if (!inside(e)) continue;
+            neighbors[k] = list.neighbors[e]!;
+            displacements[3 * k] = d[3 * e]!;
+            displacements[3 * k + 1] = d[3 * e + 1]!;
+            displacements[3 * k + 2] = d[3 * e + 2]!;
+            k++;
+        }
+        offsets[i + 1] = k;
+    }
+    return { offsets, neighbors, displacements };
+}

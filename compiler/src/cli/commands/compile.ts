@@ -1,4 +1,5 @@
-// nnp compile <spec> -o <dir>: checks the spec, then writes its model IR as JSON.
+// nnp compile <spec> -o <dir>: checks the spec, then writes its model IR as JSON, and the WGSL
+// kernels of its models and analytic potentials with their manifest.
 // The output depends only on the spec text: no timestamps, no absolute paths.
 import { dirname, join, resolve } from 'node:path';
 import { compileKernels } from '../../emit/kernel-manifest.js';
@@ -30,7 +31,7 @@ export async function compileCommand(spec: string, outDir: string, out: (line: s
         } catch {
             return undefined; // weights not there yet: the network kernel is left out (manifest says so)
         }
-    });
+    }, ir.potentials);
     for (const [file, text] of artefacts.files) writeFileAtomic(join(outDir, file), text);
     writeFileAtomic(join(outDir, 'manifest.json'), serializeIr(artefacts.manifest));
     out(`wrote ${path}, manifest.json and ${artefacts.files.size} kernel${artefacts.files.size === 1 ? '' : 's'}`);

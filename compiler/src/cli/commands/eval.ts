@@ -3,7 +3,7 @@
 import type { Structure } from '../../../../runtime/src/structure.js';
 import { readStructures } from '../../../../runtime/src/io/read-structures.js';
 import type { EnergyForces } from '../../../../runtime/src/gpu/hdnnp-evaluator.js';
-import { createEvaluator, type Backend } from '../backend.js';
+import { createEvaluator, createPotentialEvaluator, type Backend } from '../backend.js';
 import { CliError } from '../cli-error.js';
 import { loadModel, loadSpecIr, type LoadedModel } from '../load-model.js';
 
@@ -14,7 +14,7 @@ export interface EvalOptions {
     readonly backend: Backend;
     readonly json: boolean;
     readonly model?: string;
-    /** Evaluate this analytic potential of the spec (float64) instead of a model. */
+    /** Evaluate this analytic potential of the spec instead of a model (its kernels on WebGPU, or float64). */
     readonly potential?: string;
     readonly units: { readonly length: number; readonly energy: number };
 }
@@ -65,8 +65,13 @@ export async function evalCommand(o: EvalOptions, out: (line: string) => void, e
     if (o.potential) {
         const potential = (await loadSpecIr(o.spec, err, 'nnp eval')).potentials.find((p) => p.name === o.potential);
         if (!potential) throw new CliError(`nnp eval: no potential named '${o.potential}' in ${o.spec}`);
-        const { evaluatePotential } = await import('../../../../runtime/src/reference/potentials.js');
-        results = structures.map((s) => evaluatePotential(potential, s));
+        const evaluator = await createPotentialEvaluator(potential, o.backend);
+        try {
+            results = [];
+            for (const s of structures) results.push(await evaluator.evaluate(s));
+        } finally {
+            await evaluator.close();
+        }
     } else {
         results = await evaluateAll(await loadModel(o.spec, o.model, err, 'nnp eval'), structures, o.backend);
     }

@@ -1,5 +1,6 @@
 // `nnp run <spec> [run-name] [--backend webgpu|reference] [--resume]`: runs the spec's run blocks with a model
-// (trained or imported weights; WebGPU or the float64 reference) or an analytic reference potential.
+// (trained or imported weights) or an analytic reference potential (its generated kernels), on WebGPU
+// or with the float64 reference.
 // Each protocol lives in protocols/; each run writes its files and a summary.json under its output
 // folder (`output "dir"`, default out/<run name>).
 import { mkdirSync } from 'node:fs';
@@ -8,7 +9,7 @@ import type { SpecIR } from '../../ir/model-ir.js';
 import { elementBySymbol } from '../../../../language/src/elements.js';
 import { writeFileAtomic } from '../../../../runtime/src/io/atomic-write.js';
 import type { Structure } from '../../../../runtime/src/structure.js';
-import { createEvaluator, type Backend } from '../backend.js';
+import { createEvaluator, createPotentialEvaluator, type Backend } from '../backend.js';
 import { CliError, ExitCode } from '../cli-error.js';
 import { loadSpecIr, modelParameters } from '../load-model.js';
 import { find, type LoadedCalculator } from './protocols/context.js';
@@ -57,11 +58,15 @@ export async function runCommand(spec: string, name: string | undefined, backend
 async function loadCalculator(ir: SpecIR, name: string, runName: string, specDir: string, backend: Backend): Promise<LoadedCalculator> {
     const potential = ir.potentials.find((p) => p.name === name);
     if (potential) {
-        const { evaluatePotential } = await import('../../../../runtime/src/reference/potentials.js');
+        // WebGPU: the potential's generated kernels with a skin list like a model's (made on first
+        // use, at the radius the evaluator asks for; one-body potentials never ask); reference: float64
+        const { SkinNeighborList } = await import('../../../../runtime/src/neighbors/skin-list.js');
+        let skin: InstanceType<typeof SkinNeighborList> | undefined;
+        const evaluator = await createPotentialEvaluator(potential, backend, (s, cutoff) => (skin ??= new SkinNeighborList(cutoff, 1.0)).update(s));
         return {
-            calculator: async (s) => evaluatePotential(potential, s),
+            calculator: (s) => evaluator.evaluate(s),
             massesOf: (symbols) => Float64Array.from(symbols, (s) => elementBySymbol(s)?.mass ?? 1),
-            close: async () => {},
+            close: () => evaluator.close(),
         };
     }
     const model = ir.models.find((m) => m.name === name);

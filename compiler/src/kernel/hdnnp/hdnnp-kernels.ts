@@ -3,7 +3,8 @@
 //   Network       scaling, per-element network forward and backward: E_i and dE/dG_is
 //   PairForces    per neighbour slot (i, j): p_ij = Σ_s dE/dG_is ∂G_is/∂r_j (= ∂E/∂d_ij), and the
 //                 per-atom virial Σ_j p_ij ⊗ d_ij
-//   GatherForces  F_k = Σ_j p_kj − Σ_{(i,j): j = k} p_ij   (each atom sums its own terms: no atomics)
+//   GatherForces  F_k = Σ_j p_kj − Σ_{(i,j): j = k} p_ij   (each atom sums its own terms: no atomics;
+//                 ../slot-kernels.ts, shared with the analytic potentials)
 // Buffers (atoms N, slot stride M = max neighbours, S = species):
 //   pv (N·M) vec4: d_ij = r_j + shift − r_i and |d_ij| (Å);  nb_range (N·(S+1)): slot range per species
 //   species (N);  g, dedg (N·G_max);  energy (N);  pf (N·M) vec4;  virial (N·9);  forces (N) vec4
@@ -12,8 +13,10 @@ import { f32Literal as lit, type BindingRegistry, type KernelDefinition } from '
 import { angularGradients, angularValues, FunctionTable, NeighborTables, neighborTableDecls, radialGradients, radialValues } from './descriptor-code.js';
 import { planDescriptors, type DescriptorPlan } from './descriptor-plan.js';
 import { ACTIVATION_FUNCTIONS, activationExpression, CORE_FUNCTIONS } from './wgsl-functions.js';
+import { atomEntry as entry, DIMS, dimsBinding as commonBindings, gatherKernel, WORKGROUP_SIZE } from '../slot-kernels.js';
 
-export const WORKGROUP_SIZE = 64;
+// The force gather and the per-atom entry point are shared with the analytic potentials' kernels.
+export { gatherKernel, WORKGROUP_SIZE };
 
 /**
  * Where each element's parameters sit in the flat parameter buffer: per layer [W (out×in), b (out)],
@@ -31,27 +34,9 @@ export interface NetworkConstants {
     readonly energyScale: number;
 }
 
-// `opaque_zero` is always 0 at run time; loop bounds written as `n + dims.opaque_zero` are not
-// compile-time constants, so the driver's compiler does not unroll the network's layer loops
-// (unrolled, the water network took ~35 s to compile on lavapipe; measured).
-const DIMS = 'struct Dims { n_atoms: u32, max_neighbors: u32, opaque_zero: u32, pad: u32 }';
-
-function commonBindings(b: BindingRegistry): void {
-    b.uniform('dims', 'Dims');
-}
-
 function speciesSwitch(model: ModelIR, fn: (species: number) => string): string {
     const cases = model.elements.map((_, s) => `        case ${s}u: { ${fn(s)} }`).join('\n');
     return `    switch (species[i]) {\n${cases}\n        default: {}\n    }`;
-}
-
-function entry(body: string): string {
-    return `@compute @workgroup_size(${WORKGROUP_SIZE})
-fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
-    let i = gid.x;
-    if (i >= dims.n_atoms) { return; }
-${body}
-}`;
 }
 
 /**
@@ -155,28 +140,6 @@ export function forceKernel(model: ModelIR, capacity: number, plan = planDescrip
     }`;
             });
             return code.replace(CORE_FUNCTIONS, `${CORE_FUNCTIONS}\nvar<private> w: array<f32, ${plan.maxFunctions}>;\nvar<private> fgrad: array<vec3<f32>, ${capacity}>;`);
-        },
-    };
-}
-
-export function gatherKernel(): KernelDefinition<{ version: number }> {
-    return {
-        name: 'GatherForces',
-        params: { version: 1 },
-        workgroupSize: WORKGROUP_SIZE,
-        shaderBody: (b) => {
-            commonBindings(b);
-            b.storage('pf', 'array<vec4<f32>>', 'read');
-            b.storage('counts', 'array<u32>', 'read'); // neighbours of each atom
-            b.storage('rev_offsets', 'array<u32>', 'read'); // (N + 1)
-            b.storage('rev_slots', 'array<u32>', 'read'); // slots (i·M + a) where the atom is the neighbour
-            b.storage('forces', 'array<vec4<f32>>', 'read_write');
-            return `${DIMS}
-${entry(`    var f = vec3<f32>(0.0, 0.0, 0.0);
-    let base = i * dims.max_neighbors;
-    for (var a = 0u; a < counts[i]; a++) { f += pf[base + a].xyz; }
-    for (var e = rev_offsets[i]; e < rev_offsets[i + 1u]; e++) { f -= pf[rev_slots[e]].xyz; }
-    forces[i] = vec4<f32>(f, 0.0);`)}`;
         },
     };
 }

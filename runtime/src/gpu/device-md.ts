@@ -1,0 +1,449 @@
+// Molecular dynamics that stays on the device between outputs: each submit runs a stretch of steps
+// (kick-drift, pair vectors, the four HDNNP kernels, kick, thermo sums; compiler/src/kernel/md), and the
+// host reads back only the per-step thermo sums (for the log and the averages) and, at trajectory or
+// restart steps, the state. Positions are r = r⁰ + u: r⁰ (float64, host) where the neighbour list was
+// built, u (float32, device) the displacement since, so every pair vector is d⁰_ij + u_j − u_i.
+// The list holds pairs within r_c + skin; when an atom's |u| exceeds skin/2 the device freezes after
+// that step's drift (md-kernels.ts), the host rebuilds the list at r⁰ + u and the step resumes — no
+// step ever uses a stale list. The list is also rebuilt at every restart step, so a resumed run starts
+// from exactly the state an uninterrupted one continues from (bit-identical results).
+// Ensembles: nve and nvt langevin (BAOAB with counter-based noise); others run host-driven (run-md.ts).
+import type { ModelIR } from '../../../compiler/src/ir/model-ir.js';
+import {
+    kickDriftKernel, kickKernel, MD_PARAMS_BYTES, pairVectorsKernel, THERMO_LANES, THERMO_QUANTITIES, thermoKernel, type Thermostat,
+} from '../../../compiler/src/kernel/md/md-kernels.js';
+import { det3 } from '../math/mat3.js';
+import { degreesOfFreedom, EV_PER_AMU, KB, maxwellBoltzmann } from '../md/dynamics.js';
+import { BAR_PER_EV_A3, MdError, MdRecorder, readRestart } from '../md/md-record.js';
+import { mdFingerprint, type MdOptions, type MdSummary } from '../md/run-md.js';
+import type { ModelParameters } from '../model/parameters.js';
+import { buildNeighborList } from '../neighbors/cell-list.js';
+import { packSlots, permuteNeighbors, type SlotList } from '../neighbors/slot-list.js';
+import type { Structure } from '../structure.js';
+import { waitForQueue, type GpuContext } from './device.js';
+import type { GpuEvaluator } from './hdnnp-evaluator.js';
+import { createBindGroup, encodeDispatch, pipelineCache, withValidation, type CompiledKernel } from './kernel.js';
+import { energyOffset, energyScale } from './network-constants.js';
+
+const NO_STEP = 0xffffffff;
+/** Steps per submit when no output asks for fewer. */
+const DEFAULT_CHUNK = 50;
+
+export interface DeviceMdOptions extends MdOptions {
+    readonly ctx: GpuContext;
+    readonly evaluator: GpuEvaluator;
+    readonly model: ModelIR;
+    readonly params: ModelParameters;
+    /** Verlet skin (Å); the list is rebuilt when an atom moved more than half of it. */
+    readonly skin?: number;
+}
+
+/** Whether the run block can run device-resident (else run-md.ts runs it host-driven). */
+export function deviceMdSupports(items: MdOptions['items']): boolean {
+    const e = items.find((i) => i.type === 'Ensemble');
+    const dims = (items.find((i) => i.type === 'Dimension')?.['value'] as number | undefined) ?? 3;
+    return dims === 3 && (!e || e['kind'] === 'nve' || (e['kind'] === 'nvt' && e['thermostat'] === 'langevin'));
+}
+
+interface DeviceState {
+    readonly positions: number[];
+    readonly velocities: number[];
+    readonly forces: number[];
+    readonly order: number[];
+    readonly reservoir: number;
+}
+
+export async function runDeviceMd(o: DeviceMdOptions): Promise<MdSummary & { readonly engine: 'device'; readonly rebuilds: number; readonly submits: number }> {
+    const find = (type: string) => o.items.find((i) => i.type === type);
+    const ensemble = find('Ensemble') ?? { type: 'Ensemble', kind: 'nve' };
+    const dt = (find('Timestep')?.['value'] as number | undefined) ?? 1;
+    const steps = (find('Steps')?.['value'] as number | undefined) ?? 1000;
+    const seed = (find('Seed')?.['value'] as number | undefined) ?? 0;
+    const t0 = (find('Velocities')?.['temperature'] as number | undefined) ?? 0;
+    if (!deviceMdSupports(o.items)) throw new MdError('this ensemble runs host-driven (device-resident MD: nve, nvt langevin)');
+    const langevin = ensemble['kind'] === 'nvt';
+    const n = o.start.symbols.length;
+    const dof = langevin ? 3 * n : degreesOfFreedom(n);
+    const fingerprint = mdFingerprint('device', o);
+    const resumed = o.resume ? readRestart(o.restart, fingerprint) : undefined;
+    const recorder = new MdRecorder({ dt, start: o.start, fingerprint, ...(o.log ? { log: o.log } : {}), ...(o.trajectory ? { trajectory: o.trajectory } : {}), ...(o.restart ? { restart: o.restart } : {}) }, resumed);
+    const saved = resumed?.state as DeviceState | undefined;
+    const engine = await DeviceEngine.create(o, {
+        dt, thermostat: langevin ? 'langevin' : 'none', seed,
+        temperature: langevin ? (ensemble['temperature'] as number) : 0, damping: langevin ? (ensemble['damping'] as number) : 1,
+        positions: saved ? Float64Array.from(saved.positions) : Float64Array.from(o.start.positions),
+        velocities: saved ? Float64Array.from(saved.velocities) : maxwellBoltzmann(o.masses, t0, seed),
+        ...(saved ? { order: saved.order, forces: Float64Array.from(saved.forces), reservoir: saved.reservoir } : {}),
+    });
+    const volume = o.start.cell && o.start.pbc.every(Boolean) ? Math.abs(det3(o.start.cell)) : undefined;
+    const offset = energyOffset(o.model, o.params, o.start.symbols);
+    const scale = energyScale(o.model, o.params);
+    const toRecord = (step: number, t: ThermoSums) => {
+        const potential = scale * t.energy + offset;
+        const pressureBar = volume !== undefined ? ((2 * t.kinetic - t.virialTrace) / (3 * volume)) * BAR_PER_EV_A3 : undefined;
+        return {
+            step, potential, kinetic: t.kinetic, temperature: (2 * t.kinetic) / (dof * KB), conserved: potential + t.kinetic + t.heat + engine.reservoir,
+            ...(pressureBar !== undefined ? { pressureBar, volume: volume! } : {}),
+        };
+    };
+    try {
+        let step: number;
+        if (resumed) {
+            step = resumed.step + 1;
+            o.onMessage?.(`resuming from ${o.restart!.path} after step ${resumed.step}`);
+        } else {
+            const first = await engine.initial();
+            recorder.record(toRecord(0, first), recorder.wantsFrame(0) ? await engine.frame() : undefined);
+            step = 1;
+        }
+        const frameEvery = recorder.frameInterval();
+        const chunk = Math.max(1, Math.min(DEFAULT_CHUNK, o.log?.every ?? DEFAULT_CHUNK, frameEvery ?? DEFAULT_CHUNK));
+        const started = performance.now();
+        const from = step;
+        while (step <= steps) {
+            let end = Math.min(steps, step + chunk - 1);
+            if (frameEvery) end = Math.min(end, Math.ceil(step / frameEvery) * frameEvery);
+            const done = await engine.advance(step, end);
+            for (let k = 0; k < done.sums.length; k++) {
+                const s = step + k;
+                const frame = s === end && recorder.wantsFrame(s) ? await engine.frame() : undefined;
+                recorder.record(toRecord(s, done.sums[k]!), frame);
+            }
+            if (done.completed === end && recorder.wantsRestart(end)) {
+                await engine.rebuild(done.sums.at(-1)!.heat);
+                recorder.saveRestart(end, await engine.saveState());
+            }
+            if (done.completed < end) await engine.rebuildMidStep();
+            step = done.completed + 1;
+            const last = done.sums.at(-1);
+            if (last) o.onProgress?.(done.completed, steps, (2 * last.kinetic) / (dof * KB));
+        }
+        const seconds = (performance.now() - started) / 1000;
+        return {
+            protocol: 'md', ensemble: langevin ? 'nvt langevin' : 'nve', atoms: n, dimensions: 3, steps, timestepFs: dt,
+            ...recorder.averages(n), stepsPerSecond: (steps - from + 1) / seconds,
+            ...(resumed ? { resumedFrom: resumed.step } : {}),
+            engine: 'device', rebuilds: engine.rebuilds, submits: engine.submits,
+        };
+    } finally {
+        engine.destroy();
+    }
+}
+
+interface ThermoSums {
+    readonly energy: number;
+    readonly kinetic: number;
+    readonly virialTrace: number;
+    readonly heat: number;
+}
+
+interface EngineSettings {
+    readonly dt: number;
+    readonly thermostat: Thermostat;
+    readonly seed: number;
+    readonly temperature: number;
+    readonly damping: number;
+    readonly positions: Float64Array;
+    readonly velocities: Float64Array;
+    readonly order?: readonly number[];
+    readonly forces?: Float64Array;
+    readonly reservoir?: number;
+}
+
+interface MdKernels {
+    readonly kickDrift: CompiledKernel;
+    readonly pairVectors: CompiledKernel;
+    readonly kick: CompiledKernel;
+    readonly thermo: CompiledKernel;
+}
+
+class DeviceEngine {
+    rebuilds = 0;
+    submits = 0;
+    /** Heat the Langevin bath took before the device's per-atom heat sums started (eV). */
+    reservoir: number;
+    readonly order: number[];
+    private readonly n: number;
+    private readonly species: Uint32Array;
+    private r0: Float64Array;
+    private maxNeighbors = 0;
+    private passes: readonly { kernel: CompiledKernel; bindGroup: GPUBindGroup }[] = [];
+    private groups: { kickDrift: GPUBindGroup; pairVectors: GPUBindGroup; kick: GPUBindGroup; thermo: GPUBindGroup } | undefined;
+    private evalBuffers: BoundBuffers | undefined;
+    private pv0: GPUBuffer | undefined;
+    private slotAtom: GPUBuffer | undefined;
+    private midStep = false;
+    private readonly own: {
+        params: GPUBuffer; control: GPUBuffer; vel: GPUBuffer; disp: GPUBuffer; invMass: GPUBuffer; noiseSd: GPUBuffer; heat: GPUBuffer;
+        thermo: GPUBuffer; readThermo: GPUBuffer; readState: GPUBuffer;
+    };
+
+    private constructor(
+        private readonly o: DeviceMdOptions,
+        private readonly s: EngineSettings,
+        private readonly kernels: MdKernels,
+    ) {
+        const n = o.start.symbols.length;
+        this.n = n;
+        const speciesOf = new Map(o.model.elements.map((e, k) => [e.symbol, k]));
+        const species = o.start.symbols.map((x) => speciesOf.get(x)!);
+        this.reservoir = s.reservoir ?? 0;
+        // atoms sorted once (species, then neighbour count at the start) and kept in that order
+        if (s.order) this.order = [...s.order];
+        else {
+            const list = buildNeighborList({ ...o.start, positions: s.positions }, o.model.maxCutoff);
+            const count = (i: number) => list.offsets[i + 1]! - list.offsets[i]!;
+            this.order = species.map((_, i) => i).sort((a, b) => species[a]! - species[b]! || count(a) - count(b) || a - b);
+        }
+        this.species = Uint32Array.from(this.order, (i) => species[i]!);
+        this.r0 = this.sorted(s.positions);
+        const device = o.ctx.device;
+        const make = (label: string, bytes: number, usage = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST | GPUBufferUsage.COPY_SRC) =>
+            device.createBuffer({ label, size: Math.max(16, Math.ceil(bytes / 16) * 16), usage });
+        const thermoBytes = 4 * DEFAULT_CHUNK * THERMO_QUANTITIES * THERMO_LANES;
+        this.own = {
+            params: make('md params', MD_PARAMS_BYTES, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST),
+            control: make('md control', 8),
+            vel: make('md velocities', 16 * n),
+            disp: make('md displacements', 16 * n),
+            invMass: make('md inverse masses', 4 * n),
+            noiseSd: make('md noise', 4 * n),
+            heat: make('md heat', 4 * n),
+            thermo: make('md thermo', thermoBytes),
+            readThermo: make('md thermo readback', thermoBytes + 16, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST),
+            readState: make('md state readback', 48 * n, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST),
+        };
+        const q = device.queue;
+        const masses = this.order.map((i) => o.masses[i]!);
+        q.writeBuffer(this.own.invMass, 0, Float32Array.from(masses, (m) => EV_PER_AMU / m));
+        const c1 = Math.exp(-s.dt / s.damping);
+        q.writeBuffer(this.own.noiseSd, 0, Float32Array.from(masses, (m) => Math.sqrt(((1 - c1 * c1) * KB * s.temperature * EV_PER_AMU) / m)));
+        q.writeBuffer(this.own.vel, 0, this.vec4(this.sorted(s.velocities)));
+        q.writeBuffer(this.own.disp, 0, new Float32Array(4 * n));
+        q.writeBuffer(this.own.heat, 0, new Float32Array(n));
+    }
+
+    static async create(o: DeviceMdOptions, s: EngineSettings): Promise<DeviceEngine> {
+        const cache = pipelineCache(o.ctx.device);
+        const [kickDrift, pairVectors, kick, thermo] = await Promise.all([
+            cache.get(kickDriftKernel(s.thermostat)), cache.get(pairVectorsKernel()), cache.get(kickKernel()), cache.get(thermoKernel()),
+        ]);
+        const engine = new DeviceEngine(o, s, { kickDrift, pairVectors, kick, thermo });
+        await engine.buildList();
+        if (s.order) await engine.refreshForces(); // resumed: forces at the restart positions, as the uninterrupted run recomputed them
+        return engine;
+    }
+
+    /** Forces, energy and thermo sums of the start (step 0). */
+    async initial(): Promise<ThermoSums> {
+        return (await this.submit(0, 0, (enc) => {
+            this.encodeEvaluation(enc);
+            this.encodeThermo(enc);
+        }, 1)).sums[0]!;
+    }
+
+    /** Runs steps from..to (inclusive); stops early (completed < to) after a drift that left the skin. */
+    async advance(from: number, to: number): Promise<{ completed: number; sums: ThermoSums[] }> {
+        const count = to - from + 1;
+        const midStep = this.midStep;
+        this.midStep = false;
+        return this.submit(from, from, (enc) => {
+            for (let k = 0; k < count; k++) {
+                if (k > 0 || !midStep) encodeDispatch(enc, this.kernels.kickDrift, this.groups!.kickDrift, this.n);
+                encodeDispatch(enc, this.kernels.pairVectors, this.groups!.pairVectors, this.n);
+                this.encodeEvaluation(enc);
+                encodeDispatch(enc, this.kernels.kick, this.groups!.kick, this.n);
+                this.encodeThermo(enc);
+            }
+        }, count);
+    }
+
+    /** The step that stopped on the skin: rebuild the list at the drifted positions; `advance` finishes that step. */
+    async rebuildMidStep(): Promise<void> {
+        await this.moveReference();
+        this.midStep = true;
+    }
+
+    /** A full rebuild after a completed step (restart points): new reference, forces recomputed. */
+    async rebuild(lastHeat: number): Promise<void> {
+        await this.moveReference();
+        this.reservoir += lastHeat;
+        this.o.ctx.device.queue.writeBuffer(this.own.heat, 0, new Float32Array(this.n));
+        await this.refreshForces();
+    }
+
+    async saveState(): Promise<DeviceState> {
+        const { velocities, forces } = await this.readState();
+        return { positions: Array.from(this.unsorted(this.r0)), velocities: Array.from(velocities), forces: Array.from(forces), order: this.order, reservoir: this.reservoir };
+    }
+
+    /** Positions and forces (caller's atom order) for a trajectory frame. */
+    async frame(): Promise<{ positions: Float64Array; forces: Float64Array; cell?: Float64Array }> {
+        const { positions, forces } = await this.readState();
+        return { positions, forces, ...(this.o.start.cell ? { cell: this.o.start.cell } : {}) };
+    }
+
+    destroy(): void {
+        for (const b of Object.values(this.own)) b.destroy();
+        this.pv0?.destroy();
+        this.slotAtom?.destroy();
+    }
+
+    private async refreshForces(): Promise<void> {
+        await this.submit(0, 0, (enc) => this.encodeEvaluation(enc), 0);
+    }
+
+    /** r⁰ ← r⁰ + u, u ← 0, and a new list there. */
+    private async moveReference(): Promise<void> {
+        const u = await this.readFloats(this.own.disp, 16 * this.n);
+        for (let i = 0; i < this.n; i++) for (let c = 0; c < 3; c++) this.r0[3 * i + c]! += u[4 * i + c]!;
+        this.o.ctx.device.queue.writeBuffer(this.own.disp, 0, new Float32Array(4 * this.n));
+        await this.buildList();
+    }
+
+    private async buildList(): Promise<void> {
+        const o = this.o;
+        const device = o.ctx.device;
+        const structure: Structure = { ...o.start, positions: this.unsorted(this.r0) };
+        const list = permuteNeighbors(buildNeighborList(structure, o.model.maxCutoff + (o.skin ?? 1)), this.order);
+        const slots: SlotList = packSlots(list, this.species, o.model.elements.length);
+        const bound = await o.evaluator.bind(slots, this.species);
+        this.passes = bound.passes;
+        this.evalBuffers = bound.buffers;
+        const m = slots.maxNeighbors;
+        if (m !== this.maxNeighbors || !this.pv0) {
+            this.pv0?.destroy();
+            this.slotAtom?.destroy();
+            this.pv0 = device.createBuffer({ label: 'md pv0', size: Math.max(16, 16 * this.n * m), usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST });
+            this.slotAtom = device.createBuffer({ label: 'md slot atoms', size: Math.max(16, 4 * this.n * m), usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST });
+            this.maxNeighbors = m;
+        }
+        // slot → neighbour atom, from the reverse index (slots grouped by the atom they hold)
+        const slotAtom = new Uint32Array(this.n * m);
+        for (let k = 0; k < this.n; k++) for (let e = slots.revOffsets[k]!; e < slots.revOffsets[k + 1]!; e++) slotAtom[slots.revSlots[e]!] = k;
+        device.queue.writeBuffer(this.pv0, 0, slots.pv);
+        device.queue.writeBuffer(this.slotAtom!, 0, slotAtom);
+        const own = this.own;
+        const b = bound.buffers;
+        const base = { md: own.params, control: own.control };
+        this.groups = {
+            kickDrift: createBindGroup(device, this.kernels.kickDrift, {
+                ...base, forces: b.forces, inv_mass: own.invMass, vel: own.vel, disp: own.disp,
+                ...(this.s.thermostat === 'langevin' ? { noise_sd: own.noiseSd, heat: own.heat } : {}),
+            }),
+            pairVectors: createBindGroup(device, this.kernels.pairVectors, { ...base, pv0: this.pv0, slot_atom: this.slotAtom!, counts: b.counts, disp: own.disp, pv: b.pv }),
+            kick: createBindGroup(device, this.kernels.kick, { ...base, forces: b.forces, inv_mass: own.invMass, vel: own.vel }),
+            thermo: createBindGroup(device, this.kernels.thermo, { ...base, energy: b.energy, vel: own.vel, inv_mass: own.invMass, virial: b.virial, heat: own.heat, thermo: own.thermo }),
+        };
+        this.rebuilds++;
+    }
+
+    private encodeEvaluation(enc: GPUCommandEncoder): void {
+        for (const p of this.passes) encodeDispatch(enc, p.kernel, p.bindGroup, this.n);
+    }
+
+    private encodeThermo(enc: GPUCommandEncoder): void {
+        encodeDispatch(enc, this.kernels.thermo, this.groups!.thermo, THERMO_LANES);
+    }
+
+    /** One submit: the control words and parameters, the encoded work, then the thermo rows read back. */
+    private async submit(step: number, baseStep: number, encode: (enc: GPUCommandEncoder) => void, rows: number): Promise<{ completed: number; sums: ThermoSums[] }> {
+        const device = this.o.ctx.device;
+        const q = device.queue;
+        const params = new ArrayBuffer(MD_PARAMS_BYTES);
+        const skin = this.o.skin ?? 1;
+        new Uint32Array(params, 0, 4).set([this.n, this.maxNeighbors, this.s.seed >>> 0, baseStep]);
+        new Float32Array(params, 16, 4).set([this.s.dt, Math.exp(-this.s.dt / this.s.damping), (skin / 2) ** 2, 0]);
+        q.writeBuffer(this.own.params, 0, params);
+        q.writeBuffer(this.own.control, 0, new Uint32Array([step, NO_STEP]));
+        const thermoBytes = 4 * rows * THERMO_QUANTITIES * THERMO_LANES;
+        await withValidation(device, 'device-resident MD', () => {
+            const enc = device.createCommandEncoder({ label: 'md steps' });
+            encode(enc);
+            if (rows > 0) enc.copyBufferToBuffer(this.own.thermo, 0, this.own.readThermo, 0, thermoBytes);
+            enc.copyBufferToBuffer(this.own.control, 0, this.own.readThermo, thermoBytes, 8);
+            q.submit([enc.finish()]);
+        });
+        this.submits++;
+        await waitForQueue(device);
+        await this.own.readThermo.mapAsync(GPUMapMode.READ, 0, thermoBytes + 8);
+        const raw = this.own.readThermo.getMappedRange(0, thermoBytes + 8).slice(0);
+        this.own.readThermo.unmap();
+        const thermo = new Float32Array(raw, 0, thermoBytes / 4);
+        const frozen = new Uint32Array(raw, thermoBytes, 2)[1]!;
+        const completed = frozen === NO_STEP ? step + rows - 1 : frozen - 1;
+        const sums: ThermoSums[] = [];
+        for (let r = 0; r < Math.max(0, completed - step + 1); r++) {
+            const q4 = (k: number) => {
+                let total = 0;
+                const at = (r * THERMO_QUANTITIES + k) * THERMO_LANES;
+                for (let t = 0; t < THERMO_LANES; t++) total += thermo[at + t]!;
+                return total;
+            };
+            sums.push({ energy: q4(0), kinetic: q4(1), virialTrace: q4(2), heat: q4(3) });
+        }
+        return { completed, sums };
+    }
+
+    private async readState(): Promise<{ positions: Float64Array; velocities: Float64Array; forces: Float64Array }> {
+        const n = this.n;
+        const device = this.o.ctx.device;
+        const enc = device.createCommandEncoder({ label: 'md state' });
+        enc.copyBufferToBuffer(this.own.disp, 0, this.own.readState, 0, 16 * n);
+        enc.copyBufferToBuffer(this.own.vel, 0, this.own.readState, 16 * n, 16 * n);
+        enc.copyBufferToBuffer(this.evalBuffers!.forces, 0, this.own.readState, 32 * n, 16 * n);
+        device.queue.submit([enc.finish()]);
+        await waitForQueue(device);
+        await this.own.readState.mapAsync(GPUMapMode.READ, 0, 48 * n);
+        const f = new Float32Array(this.own.readState.getMappedRange(0, 48 * n).slice(0));
+        this.own.readState.unmap();
+        const three = (at: number) => {
+            const out = new Float64Array(3 * n);
+            for (let i = 0; i < n; i++) for (let c = 0; c < 3; c++) out[3 * i + c] = f[at + 4 * i + c]!;
+            return out;
+        };
+        const u = three(0);
+        const positions = this.r0.map((x, k) => x + u[k]!);
+        return { positions: this.unsorted(positions), velocities: this.unsorted(three(4 * n)), forces: this.unsorted(three(8 * n)) };
+    }
+
+    private async readFloats(buffer: GPUBuffer, bytes: number): Promise<Float32Array> {
+        const device = this.o.ctx.device;
+        const enc = device.createCommandEncoder();
+        enc.copyBufferToBuffer(buffer, 0, this.own.readState, 0, bytes);
+        device.queue.submit([enc.finish()]);
+        await waitForQueue(device);
+        await this.own.readState.mapAsync(GPUMapMode.READ, 0, bytes);
+        const out = new Float32Array(this.own.readState.getMappedRange(0, bytes).slice(0));
+        this.own.readState.unmap();
+        return out;
+    }
+
+    /** 3-vectors of the caller's atoms in the device's order. */
+    private sorted(v: Float64Array): Float64Array {
+        const out = new Float64Array(3 * this.n);
+        this.order.forEach((i, k) => out.set(v.subarray(3 * i, 3 * i + 3), 3 * k));
+        return out;
+    }
+
+    private unsorted(v: Float64Array): Float64Array {
+        const out = new Float64Array(3 * this.n);
+        this.order.forEach((i, k) => out.set(v.subarray(3 * k, 3 * k + 3), 3 * i));
+        return out;
+    }
+
+    private vec4(v: Float64Array): Float32Array {
+        const out = new Float32Array(4 * this.n);
+        for (let i = 0; i < this.n; i++) for (let c = 0; c < 3; c++) out[4 * i + c] = v[3 * i + c]!;
+        return out;
+    }
+}
+
+/** The evaluator buffers the MD kernels read or write. */
+interface BoundBuffers {
+    readonly pv: GPUBuffer;
+    readonly counts: GPUBuffer;
+    readonly forces: GPUBuffer;
+    readonly energy: GPUBuffer;
+    readonly virial: GPUBuffer;
+}

@@ -1,0 +1,222 @@
+// Energy, forces and stress of an analytic reference potential on WebGPU: the kernels generated
+// from its IR (compiler/src/kernel/potential/potential-kernels.ts) in one command encoder and one
+// submit, per-atom results read back once and summed on the host in float64. The neighbour list,
+// slot packing (displacements rounded once from float64) and the force gather are the HDNNP path's.
+// One-body terms (Müller–Brown) run on the device too, from the positions rounded to float32.
+// Same input → bit-identical output: every sum runs in a fixed order, no float atomics.
+import type { PotentialIR } from '../../../compiler/src/ir/model-ir.js';
+import {
+    gatherKernel, hasOneBodyTerms, oneBodyKernel, potentialCutoff, potentialSpecies, termsKernel,
+} from '../../../compiler/src/kernel/potential/potential-kernels.js';
+import { det3 } from '../math/mat3.js';
+import { packSortedSlots, withinRadius, type CsrNeighbors, type SlotList } from '../neighbors/slot-list.js';
+import type { Structure } from '../structure.js';
+import { waitForQueue, type GpuContext } from './device.js';
+import type { EnergyForces, NeighborSource } from './hdnnp-evaluator.js';
+import { createBindGroup, encodeDispatch, pipelineCache, withValidation, type CompiledKernel } from './kernel.js';
+import { mapFloats } from './readback.js';
+
+interface Buffers {
+    readonly capacity: { atoms: number; slots: number; rev: number };
+    readonly dims: GPUBuffer;
+    readonly pv: GPUBuffer;
+    readonly nbRange: GPUBuffer;
+    readonly species: GPUBuffer;
+    readonly counts: GPUBuffer;
+    readonly revOffsets: GPUBuffer;
+    readonly revSlots: GPUBuffer;
+    readonly positions: GPUBuffer;
+    readonly energy: GPUBuffer;
+    readonly pf: GPUBuffer;
+    readonly virial: GPUBuffer;
+    readonly forces: GPUBuffer;
+    readonly readback: GPUBuffer;
+}
+
+interface PotentialKernels {
+    readonly terms: CompiledKernel;
+    readonly gather: CompiledKernel;
+    readonly oneBody: CompiledKernel | undefined;
+}
+
+export class GpuPotentialEvaluator {
+    private buffers: Buffers | undefined;
+    private lastAtoms = 0;
+    private readonly speciesOf: Map<string, number>;
+    /** Species index of elements the potential does not name (no term acts on them). */
+    private readonly other: number;
+    private readonly cutoff: number;
+
+    private constructor(
+        private readonly ctx: GpuContext,
+        private readonly potential: PotentialIR,
+        private readonly kernels: PotentialKernels,
+        private readonly neighbors: NeighborSource,
+    ) {
+        const species = potentialSpecies(potential);
+        this.speciesOf = new Map(species.map((e, i) => [e, i]));
+        this.other = species.length;
+        this.cutoff = potentialCutoff(potential);
+    }
+
+    /**
+     * Compiles the potential's kernels (once per device and potential). `neighbors` is asked for the
+     * pairs within the largest cutoff of the terms (a skin list may return more); it is never called
+     * for a potential of one-body terms only.
+     */
+    static async create(ctx: GpuContext, potential: PotentialIR, neighbors: NeighborSource): Promise<GpuPotentialEvaluator> {
+        const cache = pipelineCache(ctx.device);
+        const [terms, gather, oneBody] = await Promise.all([
+            cache.get(termsKernel(potential)),
+            cache.get(gatherKernel()),
+            hasOneBodyTerms(potential) ? cache.get(oneBodyKernel(potential)) : Promise.resolve(undefined),
+        ]);
+        return new GpuPotentialEvaluator(ctx, potential, { terms, gather, oneBody }, neighbors);
+    }
+
+    /** The radius of the neighbour list it asks for (Å); 0 for one-body terms only. */
+    get neighborCutoff(): number {
+        return this.cutoff;
+    }
+
+    async evaluate(s: Structure): Promise<EnergyForces> {
+        const n = s.symbols.length;
+        const species = s.symbols.map((sym) => this.speciesOf.get(sym) ?? this.other);
+        // pairs beyond the largest cutoff (a skin list's) act on nothing: they are left out of the slots
+        const list: CsrNeighbors = this.cutoff > 0
+            ? withinRadius(this.neighbors(s, this.cutoff), this.cutoff)
+            : { offsets: new Uint32Array(n + 1), neighbors: new Uint32Array(0), displacements: new Float64Array(0) };
+        const { order, species: sorted, slots } = packSortedSlots(list, species, this.other + 1);
+        let positions: Float32Array | undefined; // (N, 4), for one-body terms only
+        if (this.kernels.oneBody) {
+            const p = (positions = new Float32Array(4 * n));
+            order.forEach((original, k) => {
+                for (let c = 0; c < 3; c++) p[4 * k + c] = s.positions[3 * original + c]!;
+            });
+        }
+        const raw = await this.run(slots, sorted, positions);
+        const atomEnergies = new Float64Array(n);
+        const forces = new Float64Array(3 * n);
+        const virial = new Float64Array(9);
+        let energy = 0;
+        order.forEach((original, k) => {
+            atomEnergies[original] = raw[k]!;
+            for (let c = 0; c < 3; c++) forces[3 * original + c] = raw[n + 4 * k + c]!;
+        });
+        for (let k = 0; k < n; k++) {
+            energy += raw[k]!; // float64 sum in the sorted (fixed) order
+            for (let c = 0; c < 9; c++) virial[c]! += raw[5 * n + 9 * k + c]!;
+        }
+        const stress = s.cell && s.pbc.every(Boolean) ? virial.map((w) => w / Math.abs(det3(s.cell!))) : undefined;
+        return stress ? { energy, atomEnergies, forces, virial, stress } : { energy, atomEnergies, forces, virial };
+    }
+
+    /** Uploads, dispatches the kernels in one submit and reads back E_i, F_i and W_i. */
+    private async run(slots: SlotList, species: Uint32Array, positions: Float32Array | undefined): Promise<Float32Array> {
+        const device = this.ctx.device;
+        const n = slots.atoms;
+        const b = this.ensureBuffers(n, n * slots.maxNeighbors, slots.revSlots.length);
+        const q = device.queue;
+        q.writeBuffer(b.dims, 0, new Uint32Array([n, slots.maxNeighbors, 0, 0]));
+        q.writeBuffer(b.pv, 0, slots.pv);
+        q.writeBuffer(b.nbRange, 0, slots.ranges);
+        q.writeBuffer(b.species, 0, species);
+        q.writeBuffer(b.counts, 0, slots.counts);
+        q.writeBuffer(b.revOffsets, 0, slots.revOffsets);
+        if (slots.revSlots.length > 0) q.writeBuffer(b.revSlots, 0, slots.revSlots);
+        if (positions) q.writeBuffer(b.positions, 0, positions);
+        this.lastAtoms = n;
+        if (process.env['NNP_PROFILE_KERNELS']) {
+            for (const pass of this.passes(b)) {
+                const t0 = performance.now();
+                const enc = device.createCommandEncoder();
+                encodeDispatch(enc, pass.kernel, pass.bindGroup, n);
+                q.submit([enc.finish()]);
+                await waitForQueue(device);
+                process.stderr.write(`${pass.kernel.label}: ${(performance.now() - t0).toFixed(2)} ms\n`);
+            }
+        }
+        await withValidation(device, `potential '${this.potential.name}' evaluation`, () => {
+            const enc = device.createCommandEncoder({ label: 'potential' });
+            for (const pass of this.passes(b)) encodeDispatch(enc, pass.kernel, pass.bindGroup, n);
+            // readback layout: energy (N), forces (N·4), virial (N·9)
+            enc.copyBufferToBuffer(b.energy, 0, b.readback, 0, 4 * n);
+            enc.copyBufferToBuffer(b.forces, 0, b.readback, 4 * n, 16 * n);
+            enc.copyBufferToBuffer(b.virial, 0, b.readback, 20 * n, 36 * n);
+            q.submit([enc.finish()]);
+        });
+        await waitForQueue(device);
+        return mapFloats(b.readback, 56 * n);
+    }
+
+    /** The kernels of one evaluation (terms, gather, one-body terms if any) with their bindings. */
+    private passes(b: Buffers): { kernel: CompiledKernel; bindGroup: GPUBindGroup }[] {
+        const device = this.ctx.device;
+        const { terms, gather, oneBody } = this.kernels;
+        const dims = b.dims;
+        const bound: Array<[CompiledKernel, Record<string, GPUBuffer>]> = [
+            [terms, { dims, pv: b.pv, nb_range: b.nbRange, species: b.species, energy: b.energy, pf: b.pf, virial: b.virial }],
+            [gather, { dims, pf: b.pf, counts: b.counts, rev_offsets: b.revOffsets, rev_slots: b.revSlots, forces: b.forces }],
+        ];
+        if (oneBody) bound.push([oneBody, { dims, positions: b.positions, species: b.species, energy: b.energy, forces: b.forces, virial: b.virial }]);
+        return bound.map(([kernel, buffers]) => ({ kernel, bindGroup: createBindGroup(device, kernel, buffers) }));
+    }
+
+    /**
+     * Milliseconds the device takes for the last evaluation's kernels alone (one submit, inputs already
+     * on the device, nothing read back): what an evaluation costs without the host's share.
+     */
+    async kernelTime(): Promise<number> {
+        if (!this.buffers || this.lastAtoms === 0) throw new Error('kernelTime: evaluate a structure first');
+        const device = this.ctx.device;
+        const enc = device.createCommandEncoder({ label: 'potential kernels' });
+        for (const pass of this.passes(this.buffers)) encodeDispatch(enc, pass.kernel, pass.bindGroup, this.lastAtoms);
+        const t0 = performance.now();
+        device.queue.submit([enc.finish()]);
+        await waitForQueue(device);
+        return performance.now() - t0;
+    }
+
+    private ensureBuffers(atoms: number, slots: number, rev: number): Buffers {
+        const have = this.buffers?.capacity;
+        if (this.buffers && have && have.atoms >= atoms && have.slots >= slots && have.rev >= rev) return this.buffers;
+        this.destroyBuffers();
+        const device = this.ctx.device;
+        const cap = { atoms: grow(atoms), slots: grow(slots), rev: grow(Math.max(1, rev)) };
+        const make = (label: string, bytes: number, usage = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST | GPUBufferUsage.COPY_SRC) =>
+            device.createBuffer({ label, size: Math.max(16, Math.ceil(bytes / 16) * 16), usage });
+        const species1 = this.other + 2; // ranges per atom: S + 1 species, + the count
+        this.buffers = {
+            capacity: cap,
+            dims: make('dims', 16, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST),
+            pv: make('pv', 16 * cap.slots),
+            nbRange: make('nb_range', 4 * species1 * cap.atoms),
+            species: make('species', 4 * cap.atoms),
+            counts: make('counts', 4 * cap.atoms),
+            revOffsets: make('rev_offsets', 4 * (cap.atoms + 1)),
+            revSlots: make('rev_slots', 4 * cap.rev),
+            positions: make('positions', this.kernels.oneBody ? 16 * cap.atoms : 16),
+            energy: make('energy', 4 * cap.atoms),
+            pf: make('pf', 16 * cap.slots),
+            virial: make('virial', 36 * cap.atoms),
+            forces: make('forces', 16 * cap.atoms),
+            readback: make('readback', 56 * cap.atoms, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST),
+        };
+        return this.buffers;
+    }
+
+    private destroyBuffers(): void {
+        if (!this.buffers) return;
+        for (const [key, value] of Object.entries(this.buffers)) if (key !== 'capacity') (value as GPUBuffer).destroy();
+        this.buffers = undefined;
+    }
+
+    destroy(): void {
+        this.destroyBuffers();
+    }
+}
+
+/** Capacity growth: 25 % headroom so that small changes in size do not reallocate. */
+function grow(n: number): number {
+    return Math.ceil(n * 1.25) + 16;
+}
