@@ -126,4 +126,19 @@ run rank sw as phases {
         expect(readFileSync(join(dir, 'out', 'phases', 'ranking.csv'), 'utf8').split('\n')[0]).toBe('rank,structure,atoms,energy_per_atom_eV,delta_meV_per_atom,volume_per_atom_A3');
         expect(readStructures(join(dir, 'out', 'phases', 'relaxed.extxyz'))).toHaveLength(4);
     }, 120_000);
+
+    it('optimize on WebGPU (float32 energies): lbfgs, cg and newton still reach fmax ≤ 1e-3 eV/Å', () => {
+        const dir = mkdtempSync(join(tmpdir(), 'nnp-opt32-'));
+        const c = crystal('diamond', 'Si', 5.431, { supercell: [2, 2, 2] });
+        writeStructures(join(dir, 'rattled.xyz'), [{ ...c, positions: c.positions.map((x, k) => x + 0.1 * Math.sin(5 * k + 1)) }]);
+        const runs = ['lbfgs', 'cg', 'newton hessian analytic'].map((m) => `run optimize sw as f32_${m.split(' ')[0]} { from "rattled.xyz" method ${m} fmax 0.001 eV/A max_steps 500 }`);
+        writeFileSync(join(dir, 'opt.nnp'), `potential sw = stillinger_weber Si { }\n${runs.join('\n')}\n`);
+        const r = nnp(['run', 'opt.nnp'], dir);
+        expect(r.code, r.err).toBe(0);
+        for (const m of ['lbfgs', 'cg', 'newton']) {
+            const s = summaryOf(dir, `f32_${m}`);
+            expect(s['converged'], m).toBe(true);
+            expect(s['energyEv'] as number).toBeCloseTo(-64 * 2 * 2.1683, 3);
+        }
+    }, 120_000);
 });

@@ -1,6 +1,10 @@
 // A line search for the strong Wolfe conditions (Nocedal & Wright, Numerical Optimization, 2nd ed.,
 // algorithms 3.5 and 3.6): sufficient decrease φ(α) ≤ φ(0) + c₁ α φ'(0) and curvature
 // |φ'(α)| ≤ c₂ |φ'(0)|, with the bracket shrunk by safeguarded cubic interpolation.
+// Near a minimum the energy changes fall below its rounding (float32 energies of a GPU calculator:
+// ~10⁻⁷ |E|), so sufficient decrease is also granted in Hager & Zhang's approximate form
+// (SIAM J. Optim. 16, 170 (2005)): φ(α) ≤ φ(0) + ε with ε = 10⁻⁶ |φ(0)|, and φ'(α) ≤ (2c₁ − 1) φ'(0),
+// which uses the (accurate) forces where the energies cannot decide.
 import type { Evaluation, Objective } from './objective.js';
 
 export interface LineSearchResult {
@@ -39,6 +43,8 @@ export async function strongWolfe(objective: Objective, x: Float64Array, at: Eva
     const f0 = at.energy;
     const g0 = dot(at.gradient, p);
     if (!(g0 < 0)) return undefined;
+    const eps = 1e-6 * Math.abs(f0);
+    const sufficient = (q: { alpha: number; f: number; g: number }) => q.f <= f0 + c1 * q.alpha * g0 || (q.f <= f0 + eps && q.g <= (2 * c1 - 1) * g0);
     const point = async (alpha: number) => {
         const xa = x.map((v, k) => v + alpha * p[k]!);
         const e = await objective.evaluate(xa);
@@ -47,7 +53,7 @@ export async function strongWolfe(objective: Objective, x: Float64Array, at: Eva
     type Point = Awaited<ReturnType<typeof point>>;
     let best: Point | undefined;
     const keep = (q: Point) => {
-        if (q.f < f0 + c1 * q.alpha * g0 && (!best || q.f < best.f)) best = q;
+        if (sufficient(q) && (!best || q.f < best.f)) best = q;
     };
     let evaluations = 0;
     const zoom = async (lo: Point | { alpha: number; f: number; g: number }, hi: Point | { alpha: number; f: number; g: number }): Promise<Point | undefined> => {
@@ -55,7 +61,7 @@ export async function strongWolfe(objective: Objective, x: Float64Array, at: Eva
             const q = await point(cubicStep(lo.alpha, lo.f, lo.g, hi.alpha, hi.f, hi.g));
             evaluations++;
             keep(q);
-            if (q.f > f0 + c1 * q.alpha * g0 || q.f >= lo.f) {
+            if (!sufficient(q) || q.f > lo.f + (q.g <= 0 ? eps : 0)) {
                 hi = q;
             } else {
                 if (Math.abs(q.g) <= -c2 * g0) return q;
@@ -72,7 +78,7 @@ export async function strongWolfe(objective: Objective, x: Float64Array, at: Eva
         const q = await point(alpha);
         evaluations++;
         keep(q);
-        if (q.f > f0 + c1 * alpha * g0 || (evaluations > 1 && q.f >= prev.f)) {
+        if (!sufficient(q) || (evaluations > 1 && q.f > prev.f + (q.g <= 0 ? eps : 0))) {
             const z = await zoom(prev, q);
             return z ?? best;
         }

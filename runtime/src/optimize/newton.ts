@@ -44,7 +44,9 @@ export function minimizeNewton(objective: Objective, settings: OptimizeSettings,
             const rho = predicted < 0 ? (e.energy - at.energy) / predicted : 0;
             if (rho < 0.25) radius /= 4;
             else if (rho > 0.75 && alpha < 1) radius = Math.min(2 * radius, MAX_RADIUS);
-            if (e.energy <= at.energy + 1e-4 * alpha * slope) return { x: next, at: e };
+            // sufficient decrease, or (energies below their rounding, e.g. float32) Hager–Zhang's approximate form
+            const accepted = e.energy <= at.energy + 1e-4 * alpha * slope || (e.energy <= at.energy + 1e-6 * Math.abs(at.energy) && dot(e.gradient, p) <= (2e-4 - 1) * slope);
+            if (accepted) return { x: next, at: e };
         }
         return undefined;
     });
