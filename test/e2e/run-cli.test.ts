@@ -1,6 +1,6 @@
 // `nnp run` as users run it: md with the imported n2p2 water potential on WebGPU conserves energy
 // (NVE, 0.25 fs), md and optimize with an analytic potential write their log, trajectory and
-// summary, and protocols that are not available say so with exit status 3.
+// summary, and an uncertainty run of a model without weights says what it needs.
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -42,7 +42,7 @@ run md H2O_RPBE_D3 as water_nve {
         expect(csv).toHaveLength(42);
     }, 600_000);
 
-    it('md and optimize with an analytic potential; unavailable protocols exit 3', () => {
+    it('md and optimize with an analytic potential; an uncertainty run needs trained weights', () => {
         const dir = mkdtempSync(join(tmpdir(), 'nnp-run-'));
         writeFileSync(join(dir, 'sw.nnp'), `potential sw = stillinger_weber Si { }
 run md sw as heat {
@@ -81,7 +81,7 @@ run uncertainty m as modes {
 `);
         writeStructures(join(dir, 'cell.xyz'), [crystal('diamond', 'Si', 5.431)]);
         const ph = nnp(['run', 'u.nnp', 'modes'], dir);
-        expect(ph.code).toBe(3);
-        expect(ph.err.trim()).toMatch(/^nnp run: 'modes': the uncertainty protocol is not available in this version of nnp \(available: md, optimize, neb, path, phonons, rank; nothing was run\)$/);
+        expect(ph.code).toBe(1);
+        expect(ph.err.trim()).toMatch(/^nnp run: 'modes': model 'm' has no weights yet \(train it with nnp train, or add 'weights "file.weights.json"'\)$/);
     });
 });

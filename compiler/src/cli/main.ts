@@ -58,7 +58,8 @@ const COMMANDS: Readonly<Record<string, Command>> = {
             + 'and atomic energies (network outputs, eV). The unit flags say how to read n2p2 files, which carry\n'
             + 'no units (default A and eV). --backend reference uses the float64 evaluator instead of WebGPU.\n'
             + '--json prints {"units": {...}, "structures": [{"energy", "forces", "stress", "atomicEnergies"}, ...]}.\n'
-            + '--potential evaluates one of the spec\'s analytic reference potentials (float64) instead.',
+            + '--potential evaluates one of the spec\'s analytic reference potentials instead (its generated kernels\n'
+            + 'on WebGPU, or float64 with --backend reference).',
         options: {
             backend: { type: 'string' }, json: { type: 'boolean' }, model: { type: 'string' }, potential: { type: 'string' },
             'length-unit': { type: 'string' }, 'energy-unit': { type: 'string' },
@@ -164,9 +165,10 @@ const COMMANDS: Readonly<Record<string, Command>> = {
     },
     run: {
         usage: 'nnp run <spec.nnp> [run-name] [--backend webgpu|reference] [--resume]',
-        summary: "run the spec's protocols (md, optimize, phonons, neb, rank, path)",
+        summary: "run the spec's protocols (md, optimize, phonons, neb, rank, path, uncertainty)",
         help: 'Runs the run blocks of the spec (all, or the one named with `as <name>`) with a model (its trained or\n'
-            + 'imported weights, on WebGPU or with --backend reference in float64) or an analytic potential.\n'
+            + 'imported weights) or an analytic potential (its generated kernels), on WebGPU or with --backend\n'
+            + 'reference in float64.\n'
             + 'md: nve (velocity Verlet), nvt langevin (BAOAB) or nose_hoover (chains); log CSV (step, time, T,\n'
             + 'E_pot, E_kin, E_tot, conserved, pressure, volume), extended XYZ trajectory; npt csvr (stochastic\n'
             + 'velocity and cell rescaling); `dimension 2`; restart files (`restart "f" every N`; --resume continues\n'
@@ -179,7 +181,10 @@ const COMMANDS: Readonly<Record<string, Command>> = {
             + 'path: a probe atom\'s energy over a grid of two coordinates and the cheapest path across it\n'
             + '(Dijkstra); grid.csv, path.csv, landscape.svg.\n'
             + 'Each run writes summary.json under its output folder (output "dir", default out/<run name>).\n'
-            + 'uncertainty is not available yet: exit status 3.',
+            + 'uncertainty: descriptor-space distances (mahalanobis or minimum) of `on` structures from the model\'s\n'
+            + 'training split, thresholds at the 99th percentile of the training structures\' own; scores.csv, atoms.csv;\n'
+            + '`select N from "pool" to "file"`: the farthest pool structures (greedy farthest-point), to label.\n'
+            + 'md `guard mahalanobis|minimum|range [percentile P | threshold] [warn|stop]`: checked every 10 steps.',
         options: { backend: { type: 'string' }, resume: { type: 'boolean' } },
         run: async (args, v, io) => {
             if (args.length < 1 || args.length > 2) throw new CliError('nnp run: usage: nnp run <spec.nnp> [run-name]', ExitCode.Usage);

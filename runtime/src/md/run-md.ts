@@ -6,6 +6,13 @@
 // Restart files (`restart "file" every N`) hold positions, velocities, cell, forces and the integrator's
 // state (thermostat variables, random-number state); `resume` continues from one, and with a
 // deterministic calculator the continued run ends bit-identical to an uninterrupted one.
+//
+// A guard (MdGuard: e.g. the descriptor-distance guard of `guard mahalanobis …`) is checked on the
+// start structure and after every `every` steps (default every step), after the step is recorded.
+// When it trips, `warn` prints one line per episode (the first failing check after a passing one; a
+// resumed run starts a new episode), `stop` ends the run at that step: the summary then has
+// `stoppedAt` and `stopReason`, and its averages cover the steps run. (gpu/device-md.ts does not check
+// guards: a guarded run must run here.)
 import { createHash } from 'node:crypto';
 import type { PlainIR } from '../../../compiler/src/ir/model-ir.js';
 import { det3 } from '../math/mat3.js';
@@ -43,6 +50,21 @@ export interface MdOptions {
     /** Called after every step with the velocities (Å/fs; the array is reused, copy to keep). */
     readonly onVelocities?: (step: number, velocities: Float64Array) => void;
     readonly onMessage?: (line: string) => void;
+    /** Checked at the start and every `guard.every` steps; see the header. */
+    readonly guard?: MdGuard;
+}
+
+export interface GuardCheck {
+    readonly tripped: boolean;
+    /** What was found (printed when the guard trips). */
+    readonly message: string;
+}
+
+export interface MdGuard {
+    readonly action: 'warn' | 'stop';
+    /** Check every this many steps (default 1); the start structure is always checked. */
+    readonly every?: number;
+    readonly check: (step: number, s: Structure) => Promise<GuardCheck>;
 }
 
 export interface MdSummary {
@@ -63,6 +85,11 @@ export interface MdSummary {
     readonly stepsPerSecond: number;
     /** The step this process started from (0, or the restart file's step). */
     readonly resumedFrom?: number;
+    /** The step a `stop` guard ended the run at, and why. */
+    readonly stoppedAt?: number;
+    readonly stopReason?: string;
+    /** With a guard: how often it was checked, and the first step and message of each trip episode (at most 20). */
+    readonly guard?: { readonly action: 'warn' | 'stop'; readonly every: number; readonly checks: number; readonly trips: readonly { readonly step: number; readonly message: string }[] };
 }
 
 const find = (items: readonly PlainIR[], type: string) => items.find((i) => i.type === type);
@@ -180,19 +207,50 @@ export async function runMd(o: MdOptions): Promise<MdSummary> {
             recorder.saveRestart(step, saved);
         }
     };
+    const guardEvery = Math.max(1, Math.floor(o.guard?.every ?? 1));
+    const trips: { step: number; message: string }[] = [];
+    let checks = 0;
+    let tripping = false;
+    let stop: { step: number; message: string } | undefined;
+    /** Checks the guard at this step (when due); true when the run must stop here. */
+    const guard = async (step: number): Promise<boolean> => {
+        if (!o.guard || (step % guardEvery !== 0 && step !== 0)) return false;
+        checks++;
+        const verdict = await o.guard.check(step, structureAt(Float64Array.from(state.positions)));
+        if (!verdict.tripped) {
+            tripping = false;
+            return false;
+        }
+        if (!tripping && trips.length < 20) trips.push({ step, message: verdict.message });
+        if (o.guard.action === 'stop') {
+            stop = { step, message: verdict.message };
+            o.onMessage?.(`guard: step ${step}: ${verdict.message}; the run stops here`);
+            return true;
+        }
+        if (!tripping) o.onMessage?.(`guard: warning: step ${step}: ${verdict.message}`);
+        tripping = true;
+        return false;
+    };
     if (!resumed) record(0);
     const started = performance.now();
-    for (let step = first; step <= steps; step++) {
-        await advance(integrator, state, field);
-        record(step);
-        o.onVelocities?.(step, state.velocities);
-        o.onProgress?.(step, steps, recorder.series.temps.at(-1)!);
+    let last = first - 1;
+    if (resumed || !(await guard(0))) {
+        for (let step = first; step <= steps; step++) {
+            await advance(integrator, state, field);
+            record(step);
+            last = step;
+            o.onVelocities?.(step, state.velocities);
+            o.onProgress?.(step, steps, recorder.series.temps.at(-1)!);
+            if (await guard(step)) break;
+        }
     }
     const seconds = (performance.now() - started) / 1000;
     return {
         protocol: 'md', ensemble: label, atoms: n, dimensions: dims, steps, timestepFs: dt,
         ...recorder.averages(n),
-        stepsPerSecond: (steps - first + 1) / seconds,
+        stepsPerSecond: (last - first + 1) / seconds,
         ...(resumed ? { resumedFrom: resumed.step } : {}),
+        ...(stop ? { stoppedAt: stop.step, stopReason: stop.message } : {}),
+        ...(o.guard ? { guard: { action: o.guard.action, every: guardEvery, checks, trips } } : {}),
     };
 }

@@ -29,9 +29,6 @@ export async function runCommand(spec: string, name: string | undefined, backend
             status = ExitCode.Unavailable;
             continue;
         }
-        for (const guard of run.items.filter((i) => i.type === 'Guard')) {
-            err(`nnp run: '${run.name}': warning: the ${String(guard['measure'])} guard is not available yet; the run goes on without it`);
-        }
         const opened: LoadedCalculator[] = [];
         const calculatorNamed = async (calc: string) => {
             const loaded = await loadCalculator(ir, calc, run.name, specDir, backend);

@@ -6,6 +6,7 @@ import { optimizeProtocol } from './optimize.js';
 import { pathProtocol } from './path.js';
 import { phononsProtocol } from './phonons.js';
 import { rankProtocol } from './rank.js';
+import { uncertaintyProtocol } from './uncertainty.js';
 
 export const PROTOCOLS: Readonly<Record<string, Protocol>> = {
     md: mdProtocol,
@@ -14,4 +15,5 @@ export const PROTOCOLS: Readonly<Record<string, Protocol>> = {
     path: pathProtocol,
     phonons: phononsProtocol,
     rank: rankProtocol,
+    uncertainty: uncertaintyProtocol,
 };

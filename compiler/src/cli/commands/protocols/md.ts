@@ -2,10 +2,11 @@
 // (`nnp run --resume` continues from one). With `vdos`,
 // the VDOS from the velocity autocorrelation of the second half of the run (the first is
 // equilibration); with `compare other` as well, the same run with the other calculator and both
-// VDOS on one plot with their overlap.
+// VDOS on one plot with their overlap. A `guard` (guard.ts) watches the model's run (not the compared one).
 import type { Calculator, MdOptions, MdSummary } from '../../../../../runtime/src/md/run-md.js';
 import type { Structure } from '../../../../../runtime/src/structure.js';
 import { find, outputFile, startStructure, type Protocol, type ProtocolContext } from './context.js';
+import { mdGuard, type GuardDescription } from './guard.js';
 import { vdosGrid, vdosSettings, writeVdos } from './vdos-output.js';
 
 export const mdProtocol: Protocol = {
@@ -16,7 +17,10 @@ export const mdProtocol: Protocol = {
         const restart = outputFile(ctx, 'restart');
         const settings = vdosSettings(ctx);
         const outputs = { ...(log ? { log } : {}), ...(trajectory ? { trajectory } : {}), ...(restart ? { restart } : {}), resume: ctx.resume };
-        const main = await simulate(ctx, start, ctx.calculator, ctx.run.calculator.name, outputs, settings !== undefined);
+        const guardItem = find(ctx.run.items, 'Guard');
+        const guard = guardItem ? await mdGuard(ctx, guardItem) : undefined;
+        const main = await simulate(ctx, start, ctx.calculator, ctx.run.calculator.name, { ...outputs, ...(guard ? { guard: guard.guard } : {}) }, settings !== undefined);
+        if (guard) main.summary = { ...main.summary, guard: { ...guard.description, ...main.summary.guard! } };
         if (!settings) return main.summary;
         const compared = find(ctx.run.items, 'Compare')?.['other'] as string | undefined;
         const other = compared ? await simulate(ctx, start, (await ctx.calculatorNamed(compared)).calculator, compared, {}, true) : undefined;
@@ -37,20 +41,23 @@ export const mdProtocol: Protocol = {
         return { ...main.summary, vdos: 'vdos.csv', ...(other ? { compare: { calculator: compared!, meanTemperatureK: other.summary.meanTemperatureK, vdosOverlap: overlap } } : {}) };
     },
     describe(summary) {
-        const s = summary as unknown as MdSummary & { compare?: { calculator: string; vdosOverlap: number } };
+        const s = summary as unknown as MdSummary & { compare?: { calculator: string; vdosOverlap: number }; guard?: GuardDescription };
         const p = s.meanPressureBar !== undefined ? `, ⟨P⟩ = ${s.meanPressureBar.toFixed(0)} bar` : '';
         const c = s.compare ? `, VDOS overlap with ${s.compare.calculator} ${s.compare.vdosOverlap.toFixed(3)}` : '';
-        return `${s.steps} steps (${s.ensemble}), ⟨T⟩ = ${s.meanTemperatureK.toFixed(2)} K${p}, drift ${s.conservedDriftEvPerAtomPs.toExponential(2)} eV/atom/ps, ${s.stepsPerSecond.toFixed(1)} steps/s${c}`;
+        const g = s.guard;
+        const trips = g && g.action === 'warn' && g.trips.length > 0 ? `, the ${g.measure} guard tripped ${g.trips.length} time${g.trips.length === 1 ? '' : 's'} (first at step ${g.trips[0]!.step})` : '';
+        const steps = s.stoppedAt !== undefined ? `stopped by the ${g?.measure ?? ''} guard at step ${s.stoppedAt} of ${s.steps}` : `${s.steps} steps`;
+        return `${steps} (${s.ensemble}), ⟨T⟩ = ${s.meanTemperatureK.toFixed(2)} K${p}, drift ${s.conservedDriftEvPerAtomPs.toExponential(2)} eV/atom/ps, ${s.stepsPerSecond.toFixed(1)} steps/s${c}${trips}`;
     },
 };
 
 /** One MD run; with `keepVelocities`, the velocities of its second half. */
-async function simulate(ctx: ProtocolContext, start: Structure, calculator: Calculator, label: string, outputs: Pick<MdOptions, 'log' | 'trajectory' | 'restart' | 'resume'>, keepVelocities: boolean) {
+async function simulate(ctx: ProtocolContext, start: Structure, calculator: Calculator, label: string, outputs: Pick<MdOptions, 'log' | 'trajectory' | 'restart' | 'resume' | 'guard'>, keepVelocities: boolean) {
     const { runMd } = await import('../../../../../runtime/src/md/run-md.js');
     const frames: Float64Array[] = [];
     let next = 0;
     const t0 = performance.now();
-    const summary = await runMd({
+    const summary: MdSummary = await runMd({
         items: ctx.run.items, start, masses: ctx.massesOf(start.symbols), calculator, ...outputs, onMessage: ctx.err,
         ...(keepVelocities ? { onVelocities: (step: number, v: Float64Array) => void (2 * step > steps() && frames.push(Float64Array.from(v))) } : {}),
         onProgress: (step, steps, t) => {
