@@ -2,7 +2,8 @@
 // (eval, serve, run): the WebGPU path or the float64 reference, behind one `evaluate`, with `close`
 // releasing the device.
 import type { PotentialIR } from '../ir/model-ir.js';
-import type { EnergyForces, NeighborSource } from '../../../runtime/src/gpu/hdnnp-evaluator.js';
+import type { GpuContext } from '../../../runtime/src/gpu/device.js';
+import type { EnergyForces, GpuEvaluator, NeighborSource } from '../../../runtime/src/gpu/hdnnp-evaluator.js';
 import type { Structure } from '../../../runtime/src/structure.js';
 import type { LoadedModel } from './load-model.js';
 
@@ -11,6 +12,8 @@ export type Backend = 'webgpu' | 'reference';
 export interface ModelEvaluator {
     evaluate(s: Structure): Promise<EnergyForces>;
     close(): Promise<void>;
+    /** A model on WebGPU: its device and evaluator, for work that stays on the device (md). */
+    readonly gpu?: { readonly ctx: GpuContext; readonly evaluator: GpuEvaluator };
 }
 
 /** `neighbors` overrides the GPU path's neighbour search (e.g. a skin list for consecutive requests). */
@@ -20,23 +23,11 @@ export async function createEvaluator(loaded: LoadedModel, backend: Backend, nei
         const { evaluateReference } = await import('../../../runtime/src/reference/evaluate.js');
         return { evaluate: async (s) => evaluateReference(model, params, s), close: async () => {} };
     }
-    const { acquireGpu } = await import('../../../runtime/src/gpu/device.js');
     const { GpuEvaluator } = await import('../../../runtime/src/gpu/hdnnp-evaluator.js');
-    const { buildNeighborList } = await import('../../../runtime/src/neighbors/cell-list.js');
-    const ctx = await acquireGpu();
-    try {
-        const gpu = await GpuEvaluator.create(ctx, model, params, neighbors ?? buildNeighborList);
-        return {
-            evaluate: (s) => gpu.evaluate(s),
-            close: async () => {
-                gpu.destroy();
-                await ctx.destroy();
-            },
-        };
-    } catch (e) {
-        await ctx.destroy();
-        throw e;
-    }
+    return onDevice(async (ctx, list) => {
+        const evaluator = await GpuEvaluator.create(ctx, model, params, neighbors ?? list);
+        return { evaluator, gpu: { ctx, evaluator } };
+    });
 }
 
 /**
@@ -49,18 +40,26 @@ export async function createPotentialEvaluator(potential: PotentialIR, backend: 
         const { evaluatePotential } = await import('../../../runtime/src/reference/potentials.js');
         return { evaluate: async (s) => evaluatePotential(potential, s), close: async () => {} };
     }
-    const { acquireGpu } = await import('../../../runtime/src/gpu/device.js');
     const { GpuPotentialEvaluator } = await import('../../../runtime/src/gpu/potential-evaluator.js');
+    return onDevice(async (ctx, list) => ({ evaluator: await GpuPotentialEvaluator.create(ctx, potential, neighbors ?? list) }));
+}
+
+/** Acquires the device, builds an evaluator on it (default neighbour search: cell lists); `close` releases both. */
+async function onDevice(
+    build: (ctx: GpuContext, list: NeighborSource) => Promise<{ evaluator: { evaluate(s: Structure): Promise<EnergyForces>; destroy(): void }; gpu?: ModelEvaluator['gpu'] }>,
+): Promise<ModelEvaluator> {
+    const { acquireGpu } = await import('../../../runtime/src/gpu/device.js');
     const { buildNeighborList } = await import('../../../runtime/src/neighbors/cell-list.js');
     const ctx = await acquireGpu();
     try {
-        const gpu = await GpuPotentialEvaluator.create(ctx, potential, neighbors ?? buildNeighborList);
+        const { evaluator, gpu } = await build(ctx, buildNeighborList);
         return {
-            evaluate: (s) => gpu.evaluate(s),
+            evaluate: (s) => evaluator.evaluate(s),
             close: async () => {
-                gpu.destroy();
+                evaluator.destroy();
                 await ctx.destroy();
             },
+            ...(gpu ? { gpu } : {}),
         };
     } catch (e) {
         await ctx.destroy();

@@ -39,7 +39,7 @@ export async function runCommand(spec: string, name: string | undefined, backend
         mkdirSync(outDir, { recursive: true });
         try {
             const main = await calculatorNamed(run.calculator.name);
-            const summary = await protocol.run({ run, ir, specDir, outDir, calculator: main.calculator, massesOf: main.massesOf, calculatorNamed, err, resume });
+            const summary = await protocol.run({ run, ir, specDir, outDir, calculator: main.calculator, ...(main.device ? { device: main.device } : {}), massesOf: main.massesOf, calculatorNamed, err, resume });
             writeFileAtomic(join(outDir, 'summary.json'), `${JSON.stringify({ run: run.name, calculator: run.calculator, ...summary }, null, 2)}\n`);
             out(`${run.name}: ${protocol.describe(summary)}; summary ${join(outDir, 'summary.json')}`);
         } catch (e) {
@@ -83,6 +83,7 @@ async function loadCalculator(ir: SpecIR, name: string, runName: string, specDir
             return evaluator.evaluate(s);
         },
         massesOf: (symbols) => Float64Array.from(symbols, (s) => mass.get(s) ?? Number.NaN),
+        ...(evaluator.gpu ? { device: { ...evaluator.gpu, model, params } } : {}),
         close: () => evaluator.close(),
     };
 }

@@ -3,6 +3,9 @@
 // the VDOS from the velocity autocorrelation of the second half of the run (the first is
 // equilibration); with `compare other` as well, the same run with the other calculator and both
 // VDOS on one plot with their overlap. A `guard` (guard.ts) watches the model's run (not the compared one).
+// A model on WebGPU runs device-resident (gpu/device-md.ts: stretches of steps per submit) for nve and
+// nvt langevin in 3-D without vdos or guard, which need every step's (or every tenth step's) structure
+// on the host; everything else runs host-driven (run-md.ts), one evaluation per step.
 import type { Calculator, MdOptions, MdSummary } from '../../../../../runtime/src/md/run-md.js';
 import type { Structure } from '../../../../../runtime/src/structure.js';
 import { find, outputFile, startStructure, type Protocol, type ProtocolContext } from './context.js';
@@ -19,6 +22,10 @@ export const mdProtocol: Protocol = {
         const outputs = { ...(log ? { log } : {}), ...(trajectory ? { trajectory } : {}), ...(restart ? { restart } : {}), resume: ctx.resume };
         const guardItem = find(ctx.run.items, 'Guard');
         const guard = guardItem ? await mdGuard(ctx, guardItem) : undefined;
+        if (ctx.device && !guard && !settings) {
+            const { deviceMdSupports } = await import('../../../../../runtime/src/gpu/device-md.js');
+            if (deviceMdSupports(ctx.run.items)) return onDevice(ctx, start, outputs);
+        }
         const main = await simulate(ctx, start, ctx.calculator, ctx.run.calculator.name, { ...outputs, ...(guard ? { guard: guard.guard } : {}) }, settings !== undefined);
         if (guard) main.summary = { ...main.summary, guard: { ...guard.description, ...main.summary.guard! } };
         if (!settings) return main.summary;
@@ -47,7 +54,8 @@ export const mdProtocol: Protocol = {
         const g = s.guard;
         const trips = g && g.action === 'warn' && g.trips.length > 0 ? `, the ${g.measure} guard tripped ${g.trips.length} time${g.trips.length === 1 ? '' : 's'} (first at step ${g.trips[0]!.step})` : '';
         const steps = s.stoppedAt !== undefined ? `stopped by the ${g?.measure ?? ''} guard at step ${s.stoppedAt} of ${s.steps}` : `${s.steps} steps`;
-        return `${steps} (${s.ensemble}), ⟨T⟩ = ${s.meanTemperatureK.toFixed(2)} K${p}, drift ${s.conservedDriftEvPerAtomPs.toExponential(2)} eV/atom/ps, ${s.stepsPerSecond.toFixed(1)} steps/s${c}${trips}`;
+        const engine = (s as { engine?: string }).engine === 'device' ? ', device-resident' : '';
+        return `${steps} (${s.ensemble}${engine}), ⟨T⟩ = ${s.meanTemperatureK.toFixed(2)} K${p}, drift ${s.conservedDriftEvPerAtomPs.toExponential(2)} eV/atom/ps, ${s.stepsPerSecond.toFixed(1)} steps/s${c}${trips}`;
     },
 };
 
@@ -55,21 +63,35 @@ export const mdProtocol: Protocol = {
 async function simulate(ctx: ProtocolContext, start: Structure, calculator: Calculator, label: string, outputs: Pick<MdOptions, 'log' | 'trajectory' | 'restart' | 'resume' | 'guard'>, keepVelocities: boolean) {
     const { runMd } = await import('../../../../../runtime/src/md/run-md.js');
     const frames: Float64Array[] = [];
-    let next = 0;
-    const t0 = performance.now();
     const summary: MdSummary = await runMd({
         items: ctx.run.items, start, masses: ctx.massesOf(start.symbols), calculator, ...outputs, onMessage: ctx.err,
         ...(keepVelocities ? { onVelocities: (step: number, v: Float64Array) => void (2 * step > steps() && frames.push(Float64Array.from(v))) } : {}),
-        onProgress: (step, steps, t) => {
-            if (step < next && step < steps) return;
-            next = step + Math.max(1, Math.round(steps / 20));
-            const rate = step / ((performance.now() - t0) / 1000);
-            ctx.err(`${ctx.run.name} (${label}): step ${step}/${steps}  T ${t.toFixed(1)} K  ${rate.toFixed(1)} steps/s  ETA ${((steps - step) / rate).toFixed(0)} s`);
-        },
+        onProgress: progress(ctx, `${ctx.run.name} (${label})`),
     });
     return { summary, frames };
 
     function steps(): number {
         return (find(ctx.run.items, 'Steps')?.['value'] as number | undefined) ?? 1000;
     }
+}
+
+/** The run on the device (gpu/device-md.ts), with the same outputs and progress lines. */
+async function onDevice(ctx: ProtocolContext, start: Structure, outputs: Pick<MdOptions, 'log' | 'trajectory' | 'restart' | 'resume'>) {
+    const { runDeviceMd } = await import('../../../../../runtime/src/gpu/device-md.js');
+    return runDeviceMd({
+        items: ctx.run.items, start, masses: ctx.massesOf(start.symbols), calculator: ctx.calculator, ...outputs, onMessage: ctx.err, ...ctx.device!,
+        onProgress: progress(ctx, `${ctx.run.name} (device-resident)`),
+    });
+}
+
+/** About 20 progress lines per run: step, temperature, steps/s and the time left. */
+function progress(ctx: ProtocolContext, label: string): (step: number, steps: number, temperature: number) => void {
+    const t0 = performance.now();
+    let next = 0;
+    return (step, steps, t) => {
+        if (step < next && step < steps) return;
+        next = step + Math.max(1, Math.round(steps / 20));
+        const rate = step / ((performance.now() - t0) / 1000);
+        ctx.err(`${label}: step ${step}/${steps}  T ${t.toFixed(1)} K  ${rate.toFixed(1)} steps/s  ETA ${((steps - step) / rate).toFixed(0)} s`);
+    };
 }
