@@ -115,4 +115,20 @@ describe('device-resident MD (water, 192 atoms)', () => {
         expect(s.ensemble).toBe('nvt langevin');
         expect(Math.abs(s.meanTemperatureK - 350) / 350).toBeLessThan(0.06);
     }, 120_000);
+
+    it('checks a guard at the end of stretches aligned to its interval, and stops where it trips', async () => {
+        const dir = mkdtempSync(join(tmpdir(), 'nnp-dmd-'));
+        const seen: number[] = [];
+        const s = await runDeviceMd(options(nve(40), {
+            log: { path: join(dir, 'g.csv'), every: 1 },
+            guard: { action: 'stop', every: 6, check: async (step, structure) => {
+                seen.push(step);
+                expect(structure.positions).toHaveLength(3 * 192);
+                return { tripped: step >= 15, message: `step ${step}` };
+            } },
+        }));
+        expect(seen).toEqual([0, 6, 12, 18]);
+        expect(s.stoppedAt).toBe(18);
+        expect(rows(join(dir, 'g.csv')).at(-1)![0]).toBe(18);
+    }, 120_000);
 });

@@ -7,6 +7,7 @@
 // that step's drift (md-kernels.ts), the host rebuilds the list at r⁰ + u and the step resumes — no
 // step ever uses a stale list. The list is also rebuilt at every restart step, so a resumed run starts
 // from exactly the state an uninterrupted one continues from (bit-identical results).
+// A guard (md/guard-watch.ts) is checked at the end of stretches, which end at its interval.
 // Ensembles: nve and nvt langevin (BAOAB with counter-based noise); others run host-driven (run-md.ts).
 import type { ModelIR } from '../../../compiler/src/ir/model-ir.js';
 import {
@@ -14,6 +15,7 @@ import {
 } from '../../../compiler/src/kernel/md/md-kernels.js';
 import { det3 } from '../math/mat3.js';
 import { degreesOfFreedom, EV_PER_AMU, KB, maxwellBoltzmann } from '../md/dynamics.js';
+import { GuardWatch } from '../md/guard-watch.js';
 import { BAR_PER_EV_A3, MdError, MdRecorder, readRestart } from '../md/md-record.js';
 import { mdFingerprint, type MdOptions, type MdSummary } from '../md/run-md.js';
 import type { ModelParameters } from '../model/parameters.js';
@@ -88,19 +90,25 @@ export async function runDeviceMd(o: DeviceMdOptions): Promise<MdSummary & { rea
     };
     try {
         let step: number;
+        const watch = new GuardWatch(o.guard, o.onMessage);
+        const structure = async () => ({ ...o.start, positions: (await engine.frame()).positions });
+        let stopped = false;
         if (resumed) {
             step = resumed.step + 1;
             o.onMessage?.(`resuming from ${o.restart!.path} after step ${resumed.step}`);
         } else {
             const first = await engine.initial();
             recorder.record(toRecord(0, first), recorder.wantsFrame(0) ? await engine.frame() : undefined);
+            stopped = await watch.check(0, structure);
             step = 1;
         }
-        const frameEvery = recorder.frameInterval();
+        const stops = [recorder.frameInterval(), o.guard ? watch.every : undefined].filter((x): x is number => x !== undefined);
+        const frameEvery = stops.length ? Math.min(...stops) : undefined;
         const chunk = Math.max(1, Math.min(DEFAULT_CHUNK, o.log?.every ?? DEFAULT_CHUNK, frameEvery ?? DEFAULT_CHUNK));
         const started = performance.now();
         const from = step;
-        while (step <= steps) {
+        let last = step - 1;
+        while (step <= steps && !stopped) {
             let end = Math.min(steps, step + chunk - 1);
             if (frameEvery) end = Math.min(end, Math.ceil(step / frameEvery) * frameEvery);
             const done = await engine.advance(step, end);
@@ -114,15 +122,17 @@ export async function runDeviceMd(o: DeviceMdOptions): Promise<MdSummary & { rea
                 recorder.saveRestart(end, await engine.saveState());
             }
             if (done.completed < end) await engine.rebuildMidStep();
+            else if (watch.due(end)) stopped = await watch.check(end, structure);
+            last = done.completed;
             step = done.completed + 1;
-            const last = done.sums.at(-1);
-            if (last) o.onProgress?.(done.completed, steps, (2 * last.kinetic) / (dof * KB));
+            const latest = done.sums.at(-1);
+            if (latest) o.onProgress?.(done.completed, steps, (2 * latest.kinetic) / (dof * KB));
         }
         const seconds = (performance.now() - started) / 1000;
         return {
             protocol: 'md', ensemble: langevin ? 'nvt langevin' : 'nve', atoms: n, dimensions: 3, steps, timestepFs: dt,
-            ...recorder.averages(n), stepsPerSecond: (steps - from + 1) / seconds,
-            ...(resumed ? { resumedFrom: resumed.step } : {}),
+            ...recorder.averages(n), stepsPerSecond: (last - from + 1) / seconds,
+            ...(resumed ? { resumedFrom: resumed.step } : {}), ...watch.summary(),
             engine: 'device', rebuilds: engine.rebuilds, submits: engine.submits,
         };
     } finally {

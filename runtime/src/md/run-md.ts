@@ -11,8 +11,8 @@
 // start structure and after every `every` steps (default every step), after the step is recorded.
 // When it trips, `warn` prints one line per episode (the first failing check after a passing one; a
 // resumed run starts a new episode), `stop` ends the run at that step: the summary then has
-// `stoppedAt` and `stopReason`, and its averages cover the steps run. (gpu/device-md.ts does not check
-// guards: a guarded run must run here.)
+// `stoppedAt` and `stopReason`, and its averages cover the steps run (guard-watch.ts; gpu/device-md.ts
+// checks at the end of its stretches of steps, which it aligns to the guard's interval).
 import { createHash } from 'node:crypto';
 import type { PlainIR } from '../../../compiler/src/ir/model-ir.js';
 import { det3 } from '../math/mat3.js';
@@ -23,6 +23,7 @@ import {
     type Integrator, type MdState,
 } from './dynamics.js';
 import { BAR_PER_EV_A3, MdError, MdRecorder, readRestart, type OutputSpec } from './md-record.js';
+import { GuardWatch } from './guard-watch.js';
 import { CsvrNpt, estimateCompressibility } from './npt-csvr.js';
 
 export { MdError, type OutputSpec } from './md-record.js';
@@ -207,30 +208,8 @@ export async function runMd(o: MdOptions): Promise<MdSummary> {
             recorder.saveRestart(step, saved);
         }
     };
-    const guardEvery = Math.max(1, Math.floor(o.guard?.every ?? 1));
-    const trips: { step: number; message: string }[] = [];
-    let checks = 0;
-    let tripping = false;
-    let stop: { step: number; message: string } | undefined;
-    /** Checks the guard at this step (when due); true when the run must stop here. */
-    const guard = async (step: number): Promise<boolean> => {
-        if (!o.guard || (step % guardEvery !== 0 && step !== 0)) return false;
-        checks++;
-        const verdict = await o.guard.check(step, structureAt(Float64Array.from(state.positions)));
-        if (!verdict.tripped) {
-            tripping = false;
-            return false;
-        }
-        if (!tripping && trips.length < 20) trips.push({ step, message: verdict.message });
-        if (o.guard.action === 'stop') {
-            stop = { step, message: verdict.message };
-            o.onMessage?.(`guard: step ${step}: ${verdict.message}; the run stops here`);
-            return true;
-        }
-        if (!tripping) o.onMessage?.(`guard: warning: step ${step}: ${verdict.message}`);
-        tripping = true;
-        return false;
-    };
+    const watch = new GuardWatch(o.guard, o.onMessage);
+    const guard = (step: number) => watch.check(step, () => structureAt(Float64Array.from(state.positions)));
     if (!resumed) record(0);
     const started = performance.now();
     let last = first - 1;
@@ -250,7 +229,6 @@ export async function runMd(o: MdOptions): Promise<MdSummary> {
         ...recorder.averages(n),
         stepsPerSecond: (last - first + 1) / seconds,
         ...(resumed ? { resumedFrom: resumed.step } : {}),
-        ...(stop ? { stoppedAt: stop.step, stopReason: stop.message } : {}),
-        ...(o.guard ? { guard: { action: o.guard.action, every: guardEvery, checks, trips } } : {}),
+        ...watch.summary(),
     };
 }

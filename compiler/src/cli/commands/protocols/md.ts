@@ -4,8 +4,8 @@
 // equilibration); with `compare other` as well, the same run with the other calculator and both
 // VDOS on one plot with their overlap. A `guard` (guard.ts) watches the model's run (not the compared one).
 // A model on WebGPU runs device-resident (gpu/device-md.ts: stretches of steps per submit) for nve and
-// nvt langevin in 3-D without vdos or guard, which need every step's (or every tenth step's) structure
-// on the host; everything else runs host-driven (run-md.ts), one evaluation per step.
+// nvt langevin in 3-D without vdos (which needs every step's velocities on the host); everything else
+// runs host-driven (run-md.ts), one evaluation per step.
 import type { Calculator, MdOptions, MdSummary } from '../../../../../runtime/src/md/run-md.js';
 import type { Structure } from '../../../../../runtime/src/structure.js';
 import { find, outputFile, startStructure, type Protocol, type ProtocolContext } from './context.js';
@@ -22,9 +22,12 @@ export const mdProtocol: Protocol = {
         const outputs = { ...(log ? { log } : {}), ...(trajectory ? { trajectory } : {}), ...(restart ? { restart } : {}), resume: ctx.resume };
         const guardItem = find(ctx.run.items, 'Guard');
         const guard = guardItem ? await mdGuard(ctx, guardItem) : undefined;
-        if (ctx.device && !guard && !settings) {
+        if (ctx.device && !settings) {
             const { deviceMdSupports } = await import('../../../../../runtime/src/gpu/device-md.js');
-            if (deviceMdSupports(ctx.run.items)) return onDevice(ctx, start, outputs);
+            if (deviceMdSupports(ctx.run.items)) {
+                const summary = await onDevice(ctx, start, { ...outputs, ...(guard ? { guard: guard.guard } : {}) });
+                return guard ? { ...summary, guard: { ...guard.description, ...summary.guard! } } : summary;
+            }
         }
         const main = await simulate(ctx, start, ctx.calculator, ctx.run.calculator.name, { ...outputs, ...(guard ? { guard: guard.guard } : {}) }, settings !== undefined);
         if (guard) main.summary = { ...main.summary, guard: { ...guard.description, ...main.summary.guard! } };
@@ -76,7 +79,7 @@ async function simulate(ctx: ProtocolContext, start: Structure, calculator: Calc
 }
 
 /** The run on the device (gpu/device-md.ts), with the same outputs and progress lines. */
-async function onDevice(ctx: ProtocolContext, start: Structure, outputs: Pick<MdOptions, 'log' | 'trajectory' | 'restart' | 'resume'>) {
+async function onDevice(ctx: ProtocolContext, start: Structure, outputs: Pick<MdOptions, 'log' | 'trajectory' | 'restart' | 'resume' | 'guard'>) {
     const { runDeviceMd } = await import('../../../../../runtime/src/gpu/device-md.js');
     return runDeviceMd({
         items: ctx.run.items, start, masses: ctx.massesOf(start.symbols), calculator: ctx.calculator, ...outputs, onMessage: ctx.err, ...ctx.device!,
