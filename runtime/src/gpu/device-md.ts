@@ -26,6 +26,7 @@ import { waitForQueue, type GpuContext } from './device.js';
 import type { GpuEvaluator } from './hdnnp-evaluator.js';
 import { createBindGroup, encodeDispatch, pipelineCache, withValidation, type CompiledKernel } from './kernel.js';
 import { energyOffset, energyScale } from './network-constants.js';
+import { bufferMaker, destroyAll } from './buffers.js';
 
 const NO_STEP = 0xffffffff;
 /** Steps per submit when no output asks for fewer. */
@@ -208,8 +209,7 @@ class DeviceEngine {
         this.species = Uint32Array.from(this.order, (i) => species[i]!);
         this.r0 = this.sorted(s.positions);
         const device = o.ctx.device;
-        const make = (label: string, bytes: number, usage = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST | GPUBufferUsage.COPY_SRC) =>
-            device.createBuffer({ label, size: Math.max(16, Math.ceil(bytes / 16) * 16), usage });
+        const make = bufferMaker(device);
         const thermoBytes = 4 * DEFAULT_CHUNK * THERMO_QUANTITIES * THERMO_LANES;
         this.own = {
             params: make('md params', MD_PARAMS_BYTES, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST),
@@ -294,7 +294,7 @@ class DeviceEngine {
     }
 
     destroy(): void {
-        for (const b of Object.values(this.own)) b.destroy();
+        destroyAll(this.own);
         this.pv0?.destroy();
         this.slotAtom?.destroy();
     }

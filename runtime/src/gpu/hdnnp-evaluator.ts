@@ -12,6 +12,7 @@ import { packSortedSlots, type CsrNeighbors, type SlotList } from '../neighbors/
 import type { Structure } from '../structure.js';
 import { waitForQueue, type GpuContext } from './device.js';
 import { createBindGroup, encodeDispatch, pipelineCache, withValidation, type CompiledKernel } from './kernel.js';
+import { bufferMaker, destroyAll, grow } from './buffers.js';
 import { mapFloats, readBack } from './readback.js';
 
 export interface EnergyForces {
@@ -249,8 +250,7 @@ export class GpuEvaluator {
         this.destroyBuffers();
         const device = this.ctx.device;
         const cap = { atoms: grow(atoms), slots: grow(slots), rev: grow(Math.max(1, rev)) };
-        const make = (label: string, bytes: number, usage = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST | GPUBufferUsage.COPY_SRC) =>
-            device.createBuffer({ label, size: Math.max(16, Math.ceil(bytes / 16) * 16), usage });
+        const make = bufferMaker(device);
         const species1 = this.model.elements.length + 1;
         this.buffers = {
             capacity: cap,
@@ -273,8 +273,7 @@ export class GpuEvaluator {
     }
 
     private destroyBuffers(): void {
-        if (!this.buffers) return;
-        for (const [key, value] of Object.entries(this.buffers)) if (key !== 'capacity') (value as GPUBuffer).destroy();
+        destroyAll(this.buffers);
         this.buffers = undefined;
     }
 
@@ -282,9 +281,4 @@ export class GpuEvaluator {
         this.destroyBuffers();
         this.weights.destroy();
     }
-}
-
-/** Capacity growth: 25 % headroom so that small changes in size do not reallocate. */
-function grow(n: number): number {
-    return Math.ceil(n * 1.25) + 16;
 }

@@ -14,6 +14,7 @@ import type { Structure } from '../structure.js';
 import { waitForQueue, type GpuContext } from './device.js';
 import type { EnergyForces, NeighborSource } from './hdnnp-evaluator.js';
 import { createBindGroup, encodeDispatch, pipelineCache, withValidation, type CompiledKernel } from './kernel.js';
+import { bufferMaker, destroyAll, grow } from './buffers.js';
 import { mapFloats } from './readback.js';
 
 interface Buffers {
@@ -183,8 +184,7 @@ export class GpuPotentialEvaluator {
         this.destroyBuffers();
         const device = this.ctx.device;
         const cap = { atoms: grow(atoms), slots: grow(slots), rev: grow(Math.max(1, rev)) };
-        const make = (label: string, bytes: number, usage = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST | GPUBufferUsage.COPY_SRC) =>
-            device.createBuffer({ label, size: Math.max(16, Math.ceil(bytes / 16) * 16), usage });
+        const make = bufferMaker(device);
         const species1 = this.other + 2; // ranges per atom: S + 1 species, + the count
         this.buffers = {
             capacity: cap,
@@ -206,17 +206,11 @@ export class GpuPotentialEvaluator {
     }
 
     private destroyBuffers(): void {
-        if (!this.buffers) return;
-        for (const [key, value] of Object.entries(this.buffers)) if (key !== 'capacity') (value as GPUBuffer).destroy();
+        destroyAll(this.buffers);
         this.buffers = undefined;
     }
 
     destroy(): void {
         this.destroyBuffers();
     }
-}
-
-/** Capacity growth: 25 % headroom so that small changes in size do not reallocate. */
-function grow(n: number): number {
-    return Math.ceil(n * 1.25) + 16;
 }

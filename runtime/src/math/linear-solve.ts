@@ -1,21 +1,28 @@
 // Dense symmetric positive-definite solves (Cholesky), for normal equations of small least-squares
 // problems (energy offsets, ridge fits of linear models).
 
-/** Solves A x = b for a symmetric positive-definite A (n × n, row-major; not modified). */
-export function solveSymmetric(A: Float64Array, b: Float64Array, n: number): Float64Array {
+/** The lower-triangular L with A = L Lᵀ (A symmetric, row-major), or undefined when A is not positive definite. */
+export function cholesky(A: ArrayLike<number>, n: number): Float64Array | undefined {
     const L = new Float64Array(n * n);
     for (let i = 0; i < n; i++) {
         for (let j = 0; j <= i; j++) {
             let s = A[i * n + j]!;
             for (let k = 0; k < j; k++) s -= L[i * n + k]! * L[j * n + k]!;
             if (i === j) {
-                if (!(s > 0)) throw new Error(`the normal equations are not positive definite (pivot ${i + 1} is ${s})`);
+                if (!(s > 0)) return undefined;
                 L[i * n + i] = Math.sqrt(s);
             } else {
                 L[i * n + j] = s / L[j * n + j]!;
             }
         }
     }
+    return L;
+}
+
+/** Solves A x = b for a symmetric positive-definite A (n × n, row-major; not modified). */
+export function solveSymmetric(A: Float64Array, b: Float64Array, n: number): Float64Array {
+    const L = cholesky(A, n);
+    if (!L) throw new Error('the normal equations are not positive definite');
     const y = new Float64Array(n);
     for (let i = 0; i < n; i++) {
         let s = b[i]!;

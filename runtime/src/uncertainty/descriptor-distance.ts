@@ -18,6 +18,7 @@
 // best one so far is abandoned (sums of squares only grow), which changes nothing in the result: the
 // winning distance is always summed in full and in the same order, so tiled and untiled give
 // bit-identical distances and nearest indices (the first index reaching the minimum).
+import { cholesky } from '../math/linear-solve.js';
 
 export interface VectorSet {
     /** (count, dim) row-major. */
@@ -180,23 +181,6 @@ export function shrinkageCovariance(v: VectorSet, options: ShrinkageOptions = {}
     return { dim: p, mean, covariance, shrinkage: delta, target: nu, ridge, factor };
 }
 
-/** The lower-triangular L with A = L Lᵀ (A symmetric, row-major), or undefined when A is not positive definite. */
-export function cholesky(A: Float64Array, n: number): Float64Array | undefined {
-    const L = new Float64Array(n * n);
-    for (let i = 0; i < n; i++) {
-        for (let j = 0; j <= i; j++) {
-            let s = A[i * n + j]!;
-            for (let k = 0; k < j; k++) s -= L[i * n + k]! * L[j * n + k]!;
-            if (i === j) {
-                if (!(s > 0)) return undefined;
-                L[i * n + i] = Math.sqrt(s);
-            } else {
-                L[i * n + j] = s / L[j * n + j]!;
-            }
-        }
-    }
-    return L;
-}
 
 /** d_M of every query: ‖L⁻¹(x − μ)‖₂ by forward substitution. */
 export function mahalanobisDistances(queries: VectorSet, c: ShrinkageCovariance): Float64Array {
