@@ -22,7 +22,7 @@ export async function benchMd() {
         const { acquireGpu } = await mod('runtime/src/gpu/device.js');
         const { GpuEvaluator } = await mod('runtime/src/gpu/hdnnp-evaluator.js');
         const { evaluateReference } = await mod('runtime/src/reference/evaluate.js');
-        const { runDeviceMd } = await mod('runtime/src/gpu/device-md.js');
+        const { runDeviceMd, modelField } = await mod('runtime/src/gpu/device-md.js');
         const { model, params, box, supercell } = await waterSetup();
         const mass = new Map(model.elements.map((e) => [e.symbol, e.mass]));
         const items = (steps) => [{ type: 'Ensemble', kind: 'nve' }, { type: 'Timestep', value: 0.25 }, { type: 'Steps', value: steps }, { type: 'Velocities', temperature: 300 }, { type: 'Seed', value: 1 }];
@@ -38,7 +38,7 @@ export async function benchMd() {
             kernelMs.sort((a, b) => a - b);
             gpu.destroy();
             const devEvaluator = await GpuEvaluator.create(ctx, model, params, (x) => new SkinNeighborList(model.maxCutoff, 1.0).update(x));
-            const d = await runDeviceMd({ items: items(gpuSteps * 2), start: s, masses, calculator: undefined, ctx, evaluator: devEvaluator, model, params });
+            const d = await runDeviceMd({ items: items(gpuSteps * 2), start: s, masses, calculator: undefined, field: modelField(ctx, devEvaluator, model, params) });
             devEvaluator.destroy();
             const r = await runMd({ items: items(1), start: s, masses, calculator: async (x) => evaluateReference(model, params, x) });
             const gpuRate = n * g.stepsPerSecond;

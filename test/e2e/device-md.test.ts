@@ -10,7 +10,7 @@ import type { ModelIR, PlainIR } from '../../compiler/src/ir/model-ir.js';
 import { loadSpecIr, modelParameters } from '../../compiler/src/cli/load-model.js';
 import { BOHR_A, HARTREE_EV } from '../../language/src/units.js';
 import { acquireGpu, type GpuContext } from '../../runtime/src/gpu/device.js';
-import { runDeviceMd, type DeviceMdOptions } from '../../runtime/src/gpu/device-md.js';
+import { modelField, runDeviceMd, type DeviceMdOptions } from '../../runtime/src/gpu/device-md.js';
 import { GpuEvaluator } from '../../runtime/src/gpu/hdnnp-evaluator.js';
 import { readStructures } from '../../runtime/src/io/read-structures.js';
 import { runMd } from '../../runtime/src/md/run-md.js';
@@ -50,7 +50,7 @@ const nve = (steps: number, extra: PlainIR[] = []): PlainIR[] => [
     { type: 'Ensemble', kind: 'nve' }, { type: 'Timestep', value: 0.5 }, { type: 'Steps', value: steps }, { type: 'Velocities', temperature: 300 }, { type: 'Seed', value: 1 }, ...extra,
 ];
 const options = (items: PlainIR[], extra: Partial<DeviceMdOptions> = {}): DeviceMdOptions => ({
-    items, start, masses, calculator: () => Promise.reject(new Error('device MD does not call the calculator')), ctx, evaluator, model, params, ...extra,
+    items, start, masses, calculator: () => Promise.reject(new Error('device MD does not call the calculator')), field: modelField(ctx, evaluator, model, params), ...extra,
 });
 const rows = (path: string) => readFileSync(path, 'utf8').trim().split('\n').slice(1).map((l) => l.split(',').map(Number));
 

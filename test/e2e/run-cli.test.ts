@@ -62,7 +62,7 @@ run optimize sw as squeeze {
 `);
         const md = nnp(['run', 'sw.nnp', 'heat'], dir);
         expect(md.code, md.err).toBe(0);
-        expect(md.out).toMatch(/^heat: 60 steps \(nvt langevin\)/);
+        expect(md.out).toMatch(/^heat: 60 steps \(nvt langevin, device-resident\)/);
         expect(readStructures(join(dir, 'out', 'heat.extxyz')).map((s) => s.info['step'])).toEqual([0, 20, 40, 60]);
         // the optimiser starts from the first frame of the file: the perfect crystal, already relaxed
         const opt = nnp(['run', 'sw.nnp', 'squeeze'], dir);

@@ -3,7 +3,8 @@
 // releasing the device.
 import type { PotentialIR } from '../ir/model-ir.js';
 import type { GpuContext } from '../../../runtime/src/gpu/device.js';
-import type { EnergyForces, GpuEvaluator, NeighborSource } from '../../../runtime/src/gpu/hdnnp-evaluator.js';
+import type { DeviceForceField } from '../../../runtime/src/gpu/device-md.js';
+import type { EnergyForces, NeighborSource } from '../../../runtime/src/gpu/hdnnp-evaluator.js';
 import type { Structure } from '../../../runtime/src/structure.js';
 import type { LoadedModel } from './load-model.js';
 
@@ -12,8 +13,8 @@ export type Backend = 'webgpu' | 'reference';
 export interface ModelEvaluator {
     evaluate(s: Structure): Promise<EnergyForces>;
     close(): Promise<void>;
-    /** A model on WebGPU: its device and evaluator, for work that stays on the device (md). */
-    readonly gpu?: { readonly ctx: GpuContext; readonly evaluator: GpuEvaluator };
+    /** On WebGPU: the force field for work that stays on the device (md; gpu/device-md.ts). */
+    readonly device?: DeviceForceField;
 }
 
 /** `neighbors` overrides the GPU path's neighbour search (e.g. a skin list for consecutive requests). */
@@ -24,9 +25,10 @@ export async function createEvaluator(loaded: LoadedModel, backend: Backend, nei
         return { evaluate: async (s) => evaluateReference(model, params, s), close: async () => {} };
     }
     const { GpuEvaluator } = await import('../../../runtime/src/gpu/hdnnp-evaluator.js');
+    const { modelField } = await import('../../../runtime/src/gpu/device-md.js');
     return onDevice(async (ctx, list) => {
         const evaluator = await GpuEvaluator.create(ctx, model, params, neighbors ?? list);
-        return { evaluator, gpu: { ctx, evaluator } };
+        return { evaluator, device: modelField(ctx, evaluator, model, params) };
     });
 }
 
@@ -41,25 +43,29 @@ export async function createPotentialEvaluator(potential: PotentialIR, backend: 
         return { evaluate: async (s) => evaluatePotential(potential, s), close: async () => {} };
     }
     const { GpuPotentialEvaluator } = await import('../../../runtime/src/gpu/potential-evaluator.js');
-    return onDevice(async (ctx, list) => ({ evaluator: await GpuPotentialEvaluator.create(ctx, potential, neighbors ?? list) }));
+    const { potentialField } = await import('../../../runtime/src/gpu/device-md.js');
+    return onDevice(async (ctx, list) => {
+        const evaluator = await GpuPotentialEvaluator.create(ctx, potential, neighbors ?? list);
+        return { evaluator, ...(evaluator.bindable ? { device: potentialField(ctx, evaluator) } : {}) };
+    });
 }
 
 /** Acquires the device, builds an evaluator on it (default neighbour search: cell lists); `close` releases both. */
 async function onDevice(
-    build: (ctx: GpuContext, list: NeighborSource) => Promise<{ evaluator: { evaluate(s: Structure): Promise<EnergyForces>; destroy(): void }; gpu?: ModelEvaluator['gpu'] }>,
+    build: (ctx: GpuContext, list: NeighborSource) => Promise<{ evaluator: { evaluate(s: Structure): Promise<EnergyForces>; destroy(): void }; device?: DeviceForceField }>,
 ): Promise<ModelEvaluator> {
     const { acquireGpu } = await import('../../../runtime/src/gpu/device.js');
     const { buildNeighborList } = await import('../../../runtime/src/neighbors/cell-list.js');
     const ctx = await acquireGpu();
     try {
-        const { evaluator, gpu } = await build(ctx, buildNeighborList);
+        const { evaluator, device } = await build(ctx, buildNeighborList);
         return {
             evaluate: (s) => evaluator.evaluate(s),
             close: async () => {
                 evaluator.destroy();
                 await ctx.destroy();
             },
-            ...(gpu ? { gpu } : {}),
+            ...(device ? { device } : {}),
         };
     } catch (e) {
         await ctx.destroy();

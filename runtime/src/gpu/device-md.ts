@@ -1,5 +1,6 @@
 // Molecular dynamics that stays on the device between outputs: each submit runs a stretch of steps
-// (kick-drift, pair vectors, the four HDNNP kernels, kick, thermo sums; compiler/src/kernel/md), and the
+// (kick-drift, pair vectors, the force field's kernels — an HDNNP model's four, or an analytic
+// potential's — kick, thermo sums; compiler/src/kernel/md), and the
 // host reads back only the per-step thermo sums (for the log and the averages) and, at trajectory or
 // restart steps, the state. Positions are r = r⁰ + u: r⁰ (float64, host) where the neighbour list was
 // built, u (float32, device) the displacement since, so every pair vector is d⁰_ij + u_j − u_i.
@@ -24,6 +25,7 @@ import { packSlots, permuteNeighbors, type SlotList } from '../neighbors/slot-li
 import type { Structure } from '../structure.js';
 import { waitForQueue, type GpuContext } from './device.js';
 import type { GpuEvaluator } from './hdnnp-evaluator.js';
+import type { GpuPotentialEvaluator } from './potential-evaluator.js';
 import { createBindGroup, encodeDispatch, pipelineCache, withValidation, type CompiledKernel } from './kernel.js';
 import { energyOffset, energyScale } from './network-constants.js';
 import { bufferMaker, destroyAll } from './buffers.js';
@@ -32,11 +34,42 @@ const NO_STEP = 0xffffffff;
 /** Steps per submit when no output asks for fewer. */
 const DEFAULT_CHUNK = 50;
 
-export interface DeviceMdOptions extends MdOptions {
+/** What device-resident MD needs of a force field whose kernels run on the device. */
+export interface DeviceForceField {
     readonly ctx: GpuContext;
-    readonly evaluator: GpuEvaluator;
-    readonly model: ModelIR;
-    readonly params: ModelParameters;
+    /** The kernels' species index of an element symbol, and how many species there are. */
+    speciesIndex(symbol: string): number;
+    readonly speciesCount: number;
+    /** Radius of the pairs the kernels need (Å). */
+    readonly cutoff: number;
+    /** eV of a sum of the kernels' per-atom energies over the atoms of a structure with these symbols. */
+    energy(sum: number, symbols: readonly string[]): number;
+    /** Uploads a packed slot list; the passes of one evaluation over the field's buffers. */
+    bind(slots: SlotList, species: Uint32Array): Promise<{ passes: { kernel: CompiledKernel; bindGroup: GPUBindGroup }[]; buffers: BoundBuffers }>;
+}
+
+/** An HDNNP model (per-atom energies in network units: scaled, plus the elements' offsets). */
+export function modelField(ctx: GpuContext, evaluator: GpuEvaluator, model: ModelIR, params: ModelParameters): DeviceForceField {
+    const speciesOf = new Map(model.elements.map((e, k) => [e.symbol, k]));
+    const scale = energyScale(model, params);
+    return {
+        ctx, speciesIndex: (x) => speciesOf.get(x)!, speciesCount: model.elements.length, cutoff: model.maxCutoff,
+        energy: (sum, symbols) => scale * sum + energyOffset(model, params, symbols),
+        bind: (slots, species) => evaluator.bind(slots, species),
+    };
+}
+
+/** An analytic potential's generated kernels (per-atom energies in eV). */
+export function potentialField(ctx: GpuContext, evaluator: GpuPotentialEvaluator): DeviceForceField {
+    return {
+        ctx, speciesIndex: (x) => evaluator.speciesIndex(x), speciesCount: evaluator.speciesCount, cutoff: evaluator.neighborCutoff,
+        energy: (sum) => sum,
+        bind: (slots, species) => evaluator.bind(slots, species),
+    };
+}
+
+export interface DeviceMdOptions extends MdOptions {
+    readonly field: DeviceForceField;
     /** Verlet skin (Å); the list is rebuilt when an atom moved more than half of it. */
     readonly skin?: number;
 }
@@ -79,10 +112,8 @@ export async function runDeviceMd(o: DeviceMdOptions): Promise<MdSummary & { rea
         ...(saved ? { order: saved.order, forces: Float64Array.from(saved.forces), reservoir: saved.reservoir } : {}),
     });
     const volume = o.start.cell && o.start.pbc.every(Boolean) ? Math.abs(det3(o.start.cell)) : undefined;
-    const offset = energyOffset(o.model, o.params, o.start.symbols);
-    const scale = energyScale(o.model, o.params);
     const toRecord = (step: number, t: ThermoSums) => {
-        const potential = scale * t.energy + offset;
+        const potential = o.field.energy(t.energy, o.start.symbols);
         const pressureBar = volume !== undefined ? ((2 * t.kinetic - t.virialTrace) / (3 * volume)) * BAR_PER_EV_A3 : undefined;
         return {
             step, potential, kinetic: t.kinetic, temperature: (2 * t.kinetic) / (dof * KB), conserved: potential + t.kinetic + t.heat + engine.reservoir,
@@ -196,19 +227,18 @@ class DeviceEngine {
     ) {
         const n = o.start.symbols.length;
         this.n = n;
-        const speciesOf = new Map(o.model.elements.map((e, k) => [e.symbol, k]));
-        const species = o.start.symbols.map((x) => speciesOf.get(x)!);
+        const species = o.start.symbols.map((x) => o.field.speciesIndex(x));
         this.reservoir = s.reservoir ?? 0;
         // atoms sorted once (species, then neighbour count at the start) and kept in that order
         if (s.order) this.order = [...s.order];
         else {
-            const list = buildNeighborList({ ...o.start, positions: s.positions }, o.model.maxCutoff);
+            const list = buildNeighborList({ ...o.start, positions: s.positions }, o.field.cutoff);
             const count = (i: number) => list.offsets[i + 1]! - list.offsets[i]!;
             this.order = species.map((_, i) => i).sort((a, b) => species[a]! - species[b]! || count(a) - count(b) || a - b);
         }
         this.species = Uint32Array.from(this.order, (i) => species[i]!);
         this.r0 = this.sorted(s.positions);
-        const device = o.ctx.device;
+        const device = o.field.ctx.device;
         const make = bufferMaker(device);
         const thermoBytes = 4 * DEFAULT_CHUNK * THERMO_QUANTITIES * THERMO_LANES;
         this.own = {
@@ -234,7 +264,7 @@ class DeviceEngine {
     }
 
     static async create(o: DeviceMdOptions, s: EngineSettings): Promise<DeviceEngine> {
-        const cache = pipelineCache(o.ctx.device);
+        const cache = pipelineCache(o.field.ctx.device);
         const [kickDrift, pairVectors, kick, thermo] = await Promise.all([
             cache.get(kickDriftKernel(s.thermostat)), cache.get(pairVectorsKernel()), cache.get(kickKernel()), cache.get(thermoKernel()),
         ]);
@@ -278,7 +308,7 @@ class DeviceEngine {
     async rebuild(lastHeat: number): Promise<void> {
         await this.moveReference();
         this.reservoir += lastHeat;
-        this.o.ctx.device.queue.writeBuffer(this.own.heat, 0, new Float32Array(this.n));
+        this.o.field.ctx.device.queue.writeBuffer(this.own.heat, 0, new Float32Array(this.n));
         await this.refreshForces();
     }
 
@@ -307,17 +337,17 @@ class DeviceEngine {
     private async moveReference(): Promise<void> {
         const u = await this.readFloats(this.own.disp, 16 * this.n);
         for (let i = 0; i < this.n; i++) for (let c = 0; c < 3; c++) this.r0[3 * i + c]! += u[4 * i + c]!;
-        this.o.ctx.device.queue.writeBuffer(this.own.disp, 0, new Float32Array(4 * this.n));
+        this.o.field.ctx.device.queue.writeBuffer(this.own.disp, 0, new Float32Array(4 * this.n));
         await this.buildList();
     }
 
     private async buildList(): Promise<void> {
         const o = this.o;
-        const device = o.ctx.device;
+        const device = o.field.ctx.device;
         const structure: Structure = { ...o.start, positions: this.unsorted(this.r0) };
-        const list = permuteNeighbors(buildNeighborList(structure, o.model.maxCutoff + (o.skin ?? 1)), this.order);
-        const slots: SlotList = packSlots(list, this.species, o.model.elements.length);
-        const bound = await o.evaluator.bind(slots, this.species);
+        const list = permuteNeighbors(buildNeighborList(structure, o.field.cutoff + (o.skin ?? 1)), this.order);
+        const slots: SlotList = packSlots(list, this.species, o.field.speciesCount);
+        const bound = await o.field.bind(slots, this.species);
         this.passes = bound.passes;
         this.evalBuffers = bound.buffers;
         const m = slots.maxNeighbors;
@@ -358,7 +388,7 @@ class DeviceEngine {
 
     /** One submit: the control words and parameters, the encoded work, then the thermo rows read back. */
     private async submit(step: number, baseStep: number, encode: (enc: GPUCommandEncoder) => void, rows: number): Promise<{ completed: number; sums: ThermoSums[] }> {
-        const device = this.o.ctx.device;
+        const device = this.o.field.ctx.device;
         const q = device.queue;
         const params = new ArrayBuffer(MD_PARAMS_BYTES);
         const skin = this.o.skin ?? 1;
@@ -397,7 +427,7 @@ class DeviceEngine {
 
     private async readState(): Promise<{ positions: Float64Array; velocities: Float64Array; forces: Float64Array }> {
         const n = this.n;
-        const device = this.o.ctx.device;
+        const device = this.o.field.ctx.device;
         const enc = device.createCommandEncoder({ label: 'md state' });
         enc.copyBufferToBuffer(this.own.disp, 0, this.own.readState, 0, 16 * n);
         enc.copyBufferToBuffer(this.own.vel, 0, this.own.readState, 16 * n, 16 * n);
@@ -418,7 +448,7 @@ class DeviceEngine {
     }
 
     private async readFloats(buffer: GPUBuffer, bytes: number): Promise<Float32Array> {
-        const device = this.o.ctx.device;
+        const device = this.o.field.ctx.device;
         const enc = device.createCommandEncoder();
         enc.copyBufferToBuffer(buffer, 0, this.own.readState, 0, bytes);
         device.queue.submit([enc.finish()]);

@@ -12,7 +12,7 @@ import { packSortedSlots, type CsrNeighbors, type SlotList } from '../neighbors/
 import type { Structure } from '../structure.js';
 import { waitForQueue, type GpuContext } from './device.js';
 import { createBindGroup, encodeDispatch, pipelineCache, withValidation, type CompiledKernel } from './kernel.js';
-import { bufferMaker, destroyAll, grow } from './buffers.js';
+import { bufferMaker, destroyAll, grow, uploadSlots } from './buffers.js';
 import { mapFloats, readBack } from './readback.js';
 
 export interface EnergyForces {
@@ -156,14 +156,7 @@ export class GpuEvaluator {
     private async upload(slots: SlotList, species: Uint32Array): Promise<{ kernels: EvaluationKernels; buffers: Buffers }> {
         const n = slots.atoms;
         const b = this.ensureBuffers(n, n * slots.maxNeighbors, slots.revSlots.length);
-        const q = this.ctx.device.queue;
-        q.writeBuffer(b.dims, 0, new Uint32Array([n, slots.maxNeighbors, 0, 0]));
-        q.writeBuffer(b.pv, 0, slots.pv);
-        q.writeBuffer(b.nbRange, 0, slots.ranges);
-        q.writeBuffer(b.species, 0, species);
-        q.writeBuffer(b.counts, 0, slots.counts);
-        q.writeBuffer(b.revOffsets, 0, slots.revOffsets);
-        if (slots.revSlots.length > 0) q.writeBuffer(b.revSlots, 0, slots.revSlots);
+        uploadSlots(this.ctx.device.queue, b, slots, species);
         const kernels = { ...this.fixed, ...(await this.slotKernels(slots.maxNeighbors)) };
         this.last = { kernels, atoms: n };
         return { kernels, buffers: b };

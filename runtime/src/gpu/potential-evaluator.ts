@@ -14,7 +14,7 @@ import type { Structure } from '../structure.js';
 import { waitForQueue, type GpuContext } from './device.js';
 import type { EnergyForces, NeighborSource } from './hdnnp-evaluator.js';
 import { createBindGroup, encodeDispatch, pipelineCache, withValidation, type CompiledKernel } from './kernel.js';
-import { bufferMaker, destroyAll, grow } from './buffers.js';
+import { bufferMaker, destroyAll, grow, uploadSlots } from './buffers.js';
 import { mapFloats } from './readback.js';
 
 interface Buffers {
@@ -75,6 +75,32 @@ export class GpuPotentialEvaluator {
         return new GpuPotentialEvaluator(ctx, potential, { terms, gather, oneBody }, neighbors);
     }
 
+    /** Species index of each element symbol as the kernels number them (unnamed elements: one more). */
+    speciesIndex(symbol: string): number {
+        return this.speciesOf.get(symbol) ?? this.other;
+    }
+
+    get speciesCount(): number {
+        return this.other + 1;
+    }
+
+    /** Whether device-resident MD can drive it: the one-body kernel reads positions it would not update. */
+    get bindable(): boolean {
+        return !this.kernels.oneBody;
+    }
+
+    /**
+     * Uploads a packed slot list (atoms in the caller's device order) and returns the passes over this
+     * evaluator's buffers, for gpu/device-md.ts (which writes `pv` itself).
+     */
+    async bind(slots: SlotList, species: Uint32Array): Promise<{ passes: { kernel: CompiledKernel; bindGroup: GPUBindGroup }[]; buffers: Buffers }> {
+        if (this.kernels.oneBody) throw new Error(`potential '${this.potential.name}' has one-body terms, which device-resident MD does not drive`);
+        const b = this.ensureBuffers(slots.atoms, slots.atoms * slots.maxNeighbors, slots.revSlots.length);
+        uploadSlots(this.ctx.device.queue, b, slots, species);
+        this.lastAtoms = slots.atoms;
+        return { passes: this.passes(b), buffers: b };
+    }
+
     /** The radius of the neighbour list it asks for (Å); 0 for one-body terms only. */
     get neighborCutoff(): number {
         return this.cutoff;
@@ -118,13 +144,7 @@ export class GpuPotentialEvaluator {
         const n = slots.atoms;
         const b = this.ensureBuffers(n, n * slots.maxNeighbors, slots.revSlots.length);
         const q = device.queue;
-        q.writeBuffer(b.dims, 0, new Uint32Array([n, slots.maxNeighbors, 0, 0]));
-        q.writeBuffer(b.pv, 0, slots.pv);
-        q.writeBuffer(b.nbRange, 0, slots.ranges);
-        q.writeBuffer(b.species, 0, species);
-        q.writeBuffer(b.counts, 0, slots.counts);
-        q.writeBuffer(b.revOffsets, 0, slots.revOffsets);
-        if (slots.revSlots.length > 0) q.writeBuffer(b.revSlots, 0, slots.revSlots);
+        uploadSlots(q, b, slots, species);
         if (positions) q.writeBuffer(b.positions, 0, positions);
         this.lastAtoms = n;
         if (process.env['NNP_PROFILE_KERNELS']) {

@@ -62,6 +62,7 @@ async function loadCalculator(ir: SpecIR, name: string, runName: string, specDir
         const evaluator = await createPotentialEvaluator(potential, backend, (s, cutoff) => (skin ??= new SkinNeighborList(cutoff, 1.0)).update(s));
         return {
             calculator: (s) => evaluator.evaluate(s),
+            ...(evaluator.device ? { device: evaluator.device } : {}),
             massesOf: (symbols) => Float64Array.from(symbols, (s) => elementBySymbol(s)?.mass ?? 1),
             close: () => evaluator.close(),
         };
@@ -83,7 +84,7 @@ async function loadCalculator(ir: SpecIR, name: string, runName: string, specDir
             return evaluator.evaluate(s);
         },
         massesOf: (symbols) => Float64Array.from(symbols, (s) => mass.get(s) ?? Number.NaN),
-        ...(evaluator.gpu ? { device: { ...evaluator.gpu, model, params } } : {}),
+        ...(evaluator.device ? { device: evaluator.device } : {}),
         close: () => evaluator.close(),
     };
 }

@@ -2,27 +2,18 @@
 // analytic potential) and a way to build another one (for `compare`), plus the error stream.
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import type { ModelIR, PlainIR, RunIR, SpecIR } from '../../../ir/model-ir.js';
-import type { GpuContext } from '../../../../../runtime/src/gpu/device.js';
-import type { GpuEvaluator } from '../../../../../runtime/src/gpu/hdnnp-evaluator.js';
-import type { ModelParameters } from '../../../../../runtime/src/model/parameters.js';
+import type { PlainIR, RunIR, SpecIR } from '../../../ir/model-ir.js';
+import type { DeviceForceField } from '../../../../../runtime/src/gpu/device-md.js';
 import { readStructures } from '../../../../../runtime/src/io/read-structures.js';
 import type { Calculator } from '../../../../../runtime/src/md/run-md.js';
 import type { Structure } from '../../../../../runtime/src/structure.js';
 import { structuresOf } from '../../../../../runtime/src/structures/source.js';
 import { CliError } from '../../cli-error.js';
 
-/** A model on WebGPU, for protocols that keep work on the device (md: gpu/device-md.ts). */
-export interface DeviceModel {
-    readonly ctx: GpuContext;
-    readonly evaluator: GpuEvaluator;
-    readonly model: ModelIR;
-    readonly params: ModelParameters;
-}
-
 export interface LoadedCalculator {
     readonly calculator: Calculator;
-    readonly device?: DeviceModel;
+    /** On WebGPU: the force field for protocols that keep work on the device (md). */
+    readonly device?: DeviceForceField;
     /** amu per atom of a structure's symbols. */
     readonly massesOf: (symbols: readonly string[]) => Float64Array;
     readonly close: () => Promise<void>;
@@ -35,8 +26,8 @@ export interface ProtocolContext {
     /** The run's output folder (created): `output "dir"` or out/<run name>. */
     readonly outDir: string;
     readonly calculator: Calculator;
-    /** Set when the calculator is a model on WebGPU. */
-    readonly device?: DeviceModel;
+    /** Set when the calculator runs on WebGPU and can be driven on the device (md). */
+    readonly device?: DeviceForceField;
     readonly massesOf: (symbols: readonly string[]) => Float64Array;
     /** Another calculator of the spec by name (closed by the caller of the protocol). */
     readonly calculatorNamed: (name: string) => Promise<LoadedCalculator>;

@@ -3,7 +3,7 @@
 // the VDOS from the velocity autocorrelation of the second half of the run (the first is
 // equilibration); with `compare other` as well, the same run with the other calculator and both
 // VDOS on one plot with their overlap. A `guard` (guard.ts) watches the model's run (not the compared one).
-// A model on WebGPU runs device-resident (gpu/device-md.ts: stretches of steps per submit) for nve and
+// A model or analytic potential on WebGPU runs device-resident (gpu/device-md.ts: stretches of steps per submit) for nve and
 // nvt langevin in 3-D without vdos (which needs every step's velocities on the host); everything else
 // runs host-driven (run-md.ts), one evaluation per step.
 import type { Calculator, MdOptions, MdSummary } from '../../../../../runtime/src/md/run-md.js';
@@ -82,7 +82,7 @@ async function simulate(ctx: ProtocolContext, start: Structure, calculator: Calc
 async function onDevice(ctx: ProtocolContext, start: Structure, outputs: Pick<MdOptions, 'log' | 'trajectory' | 'restart' | 'resume' | 'guard'>) {
     const { runDeviceMd } = await import('../../../../../runtime/src/gpu/device-md.js');
     return runDeviceMd({
-        items: ctx.run.items, start, masses: ctx.massesOf(start.symbols), calculator: ctx.calculator, ...outputs, onMessage: ctx.err, ...ctx.device!,
+        items: ctx.run.items, start, masses: ctx.massesOf(start.symbols), calculator: ctx.calculator, ...outputs, onMessage: ctx.err, field: ctx.device!,
         onProgress: progress(ctx, `${ctx.run.name} (device-resident)`),
     });
 }
