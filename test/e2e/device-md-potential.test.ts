@@ -76,4 +76,37 @@ run md sw as hot {
         expect(s.submits).toBeLessThan(50);
         expect(Math.abs(s.conservedDriftEvPerAtomPs)).toBeLessThan(1e-3);
     }, 120_000);
+
+    it('Nosé–Hoover chains on the device: the host-driven trajectory, the extended energy conserved, bit-identical resumes', async () => {
+        const dir = mkdtempSync(join(tmpdir(), 'nnp-dmdp-'));
+        const nh = (steps: number): PlainIR[] => [
+            { type: 'Ensemble', kind: 'nvt', thermostat: 'nose_hoover', temperature: 900, damping: 50, chain: 3 },
+            { type: 'Timestep', value: 1 }, { type: 'Steps', value: steps }, { type: 'Velocities', temperature: 300 }, { type: 'Seed', value: 4 },
+        ];
+        const host = await GpuPotentialEvaluator.create(ctx, sw, buildNeighborList);
+        const h = await runMd({ items: nh(80), start, masses, calculator: (s) => host.evaluate(s), log: { path: join(dir, 'host.csv'), every: 8 } });
+        host.destroy();
+        const evaluator = await GpuPotentialEvaluator.create(ctx, sw, buildNeighborList);
+        const field = potentialField(ctx, evaluator);
+        const run = (name: string, extra: object = {}) => runDeviceMd({
+            items: nh(80), start, masses, calculator: () => Promise.reject(new Error('not called')), field,
+            log: { path: join(dir, `${name}.csv`), every: 8 }, restart: { path: join(dir, `${name}.json`), every: 30 }, ...extra,
+        });
+        const d = await run('dev');
+        expect(d.ensemble).toBe('nvt nose_hoover');
+        const [dr, hr] = [rows(join(dir, 'dev.csv')), rows(join(dir, 'host.csv'))];
+        dr.forEach((row, k) => {
+            expect(Math.abs(row[2]! - hr[k]![2]!), `T at step ${row[0]}`).toBeLessThan(1);
+            expect(Math.abs(row[6]! - hr[k]![6]!), `conserved at step ${row[0]}`).toBeLessThan(2e-3);
+        });
+        expect(Math.abs(d.conservedDriftEvPerAtomPs)).toBeLessThan(5e-3);
+        expect(Math.abs(d.conservedDriftEvPerAtomPs - h.conservedDriftEvPerAtomPs)).toBeLessThan(2e-3);
+        await expect(run('cut', { onProgress: (step: number) => {
+            if (step >= 50) throw new Error('interrupted');
+        } })).rejects.toThrow('interrupted');
+        const resumed = await run('cut', { resume: true });
+        expect(resumed.resumedFrom).toBe(30);
+        expect(readFileSync(join(dir, 'cut.csv'), 'utf8')).toBe(readFileSync(join(dir, 'dev.csv'), 'utf8'));
+        evaluator.destroy();
+    }, 120_000);
 });

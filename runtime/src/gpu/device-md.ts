@@ -9,10 +9,11 @@
 // step ever uses a stale list. The list is also rebuilt at every restart step, so a resumed run starts
 // from exactly the state an uninterrupted one continues from (bit-identical results).
 // A guard (md/guard-watch.ts) is checked at the end of stretches, which end at its interval.
-// Ensembles: nve and nvt langevin (BAOAB with counter-based noise); others run host-driven (run-md.ts).
+// Ensembles: nve, nvt langevin (BAOAB with counter-based noise) and nvt nose_hoover (chain half steps by
+// one workgroup); npt and 2-D runs are host-driven (run-md.ts).
 import type { ModelIR } from '../../../compiler/src/ir/model-ir.js';
 import {
-    kickDriftKernel, kickKernel, MD_PARAMS_BYTES, pairVectorsKernel, THERMO_LANES, THERMO_QUANTITIES, thermoKernel, type Thermostat,
+    CHAIN_HEADER, chainHalfKernel, kickDriftKernel, kickKernel, MD_PARAMS_BYTES, pairVectorsKernel, THERMO_LANES, THERMO_QUANTITIES, thermoKernel, type Thermostat,
 } from '../../../compiler/src/kernel/md/md-kernels.js';
 import { det3 } from '../math/mat3.js';
 import { degreesOfFreedom, EV_PER_AMU, KB, maxwellBoltzmann } from '../md/dynamics.js';
@@ -78,7 +79,7 @@ export interface DeviceMdOptions extends MdOptions {
 export function deviceMdSupports(items: MdOptions['items']): boolean {
     const e = items.find((i) => i.type === 'Ensemble');
     const dims = (items.find((i) => i.type === 'Dimension')?.['value'] as number | undefined) ?? 3;
-    return dims === 3 && (!e || e['kind'] === 'nve' || (e['kind'] === 'nvt' && e['thermostat'] === 'langevin'));
+    return dims === 3 && (!e || e['kind'] === 'nve' || e['kind'] === 'nvt');
 }
 
 interface DeviceState {
@@ -87,6 +88,8 @@ interface DeviceState {
     readonly forces: number[];
     readonly order: number[];
     readonly reservoir: number;
+    /** The Nosé–Hoover chain buffer (energy, scale, v, ξ), float32 values. */
+    readonly chain?: number[];
 }
 
 export async function runDeviceMd(o: DeviceMdOptions): Promise<MdSummary & { readonly engine: 'device'; readonly rebuilds: number; readonly submits: number }> {
@@ -96,8 +99,9 @@ export async function runDeviceMd(o: DeviceMdOptions): Promise<MdSummary & { rea
     const steps = (find('Steps')?.['value'] as number | undefined) ?? 1000;
     const seed = (find('Seed')?.['value'] as number | undefined) ?? 0;
     const t0 = (find('Velocities')?.['temperature'] as number | undefined) ?? 0;
-    if (!deviceMdSupports(o.items)) throw new MdError('this ensemble runs host-driven (device-resident MD: nve, nvt langevin)');
-    const langevin = ensemble['kind'] === 'nvt';
+    if (!deviceMdSupports(o.items)) throw new MdError('this ensemble runs host-driven (device-resident MD: nve, nvt langevin | nose_hoover)');
+    const langevin = ensemble['kind'] === 'nvt' && ensemble['thermostat'] === 'langevin';
+    const noseHoover = ensemble['kind'] === 'nvt' && !langevin;
     const n = o.start.symbols.length;
     const dof = langevin ? 3 * n : degreesOfFreedom(n);
     const fingerprint = mdFingerprint('device', o);
@@ -105,18 +109,19 @@ export async function runDeviceMd(o: DeviceMdOptions): Promise<MdSummary & { rea
     const recorder = new MdRecorder({ dt, start: o.start, fingerprint, ...(o.log ? { log: o.log } : {}), ...(o.trajectory ? { trajectory: o.trajectory } : {}), ...(o.restart ? { restart: o.restart } : {}) }, resumed);
     const saved = resumed?.state as DeviceState | undefined;
     const engine = await DeviceEngine.create(o, {
-        dt, thermostat: langevin ? 'langevin' : 'none', seed,
-        temperature: langevin ? (ensemble['temperature'] as number) : 0, damping: langevin ? (ensemble['damping'] as number) : 1,
+        dt, thermostat: langevin ? 'langevin' : noseHoover ? 'nose_hoover' : 'none', seed, dof,
+        chainLength: Math.max(1, Math.round((ensemble['chain'] as number | undefined) ?? 3)),
+        temperature: langevin || noseHoover ? (ensemble['temperature'] as number) : 0, damping: langevin || noseHoover ? (ensemble['damping'] as number) : 1,
         positions: saved ? Float64Array.from(saved.positions) : Float64Array.from(o.start.positions),
         velocities: saved ? Float64Array.from(saved.velocities) : maxwellBoltzmann(o.masses, t0, seed),
-        ...(saved ? { order: saved.order, forces: Float64Array.from(saved.forces), reservoir: saved.reservoir } : {}),
+        ...(saved ? { order: saved.order, forces: Float64Array.from(saved.forces), reservoir: saved.reservoir, ...(saved.chain ? { chain: saved.chain } : {}) } : {}),
     });
     const volume = o.start.cell && o.start.pbc.every(Boolean) ? Math.abs(det3(o.start.cell)) : undefined;
     const toRecord = (step: number, t: ThermoSums) => {
         const potential = o.field.energy(t.energy, o.start.symbols);
         const pressureBar = volume !== undefined ? ((2 * t.kinetic - t.virialTrace) / (3 * volume)) * BAR_PER_EV_A3 : undefined;
         return {
-            step, potential, kinetic: t.kinetic, temperature: (2 * t.kinetic) / (dof * KB), conserved: potential + t.kinetic + t.heat + engine.reservoir,
+            step, potential, kinetic: t.kinetic, temperature: (2 * t.kinetic) / (dof * KB), conserved: potential + t.kinetic + t.heat + t.chain + engine.reservoir,
             ...(pressureBar !== undefined ? { pressureBar, volume: volume! } : {}),
         };
     };
@@ -162,7 +167,7 @@ export async function runDeviceMd(o: DeviceMdOptions): Promise<MdSummary & { rea
         }
         const seconds = (performance.now() - started) / 1000;
         return {
-            protocol: 'md', ensemble: langevin ? 'nvt langevin' : 'nve', atoms: n, dimensions: 3, steps, timestepFs: dt,
+            protocol: 'md', ensemble: langevin ? 'nvt langevin' : noseHoover ? 'nvt nose_hoover' : 'nve', atoms: n, dimensions: 3, steps, timestepFs: dt,
             ...recorder.averages(n), stepsPerSecond: (last - from + 1) / seconds,
             ...(resumed ? { resumedFrom: resumed.step } : {}), ...watch.summary(),
             engine: 'device', rebuilds: engine.rebuilds, submits: engine.submits,
@@ -177,6 +182,7 @@ interface ThermoSums {
     readonly kinetic: number;
     readonly virialTrace: number;
     readonly heat: number;
+    readonly chain: number;
 }
 
 interface EngineSettings {
@@ -185,11 +191,15 @@ interface EngineSettings {
     readonly seed: number;
     readonly temperature: number;
     readonly damping: number;
+    /** Degrees of freedom the thermostat acts on, and the Nosé–Hoover chain's length. */
+    readonly dof: number;
+    readonly chainLength: number;
     readonly positions: Float64Array;
     readonly velocities: Float64Array;
     readonly order?: readonly number[];
     readonly forces?: Float64Array;
     readonly reservoir?: number;
+    readonly chain?: readonly number[];
 }
 
 interface MdKernels {
@@ -197,6 +207,8 @@ interface MdKernels {
     readonly pairVectors: CompiledKernel;
     readonly kick: CompiledKernel;
     readonly thermo: CompiledKernel;
+    readonly chainBefore?: CompiledKernel;
+    readonly chainAfter?: CompiledKernel;
 }
 
 class DeviceEngine {
@@ -210,14 +222,14 @@ class DeviceEngine {
     private r0: Float64Array;
     private maxNeighbors = 0;
     private passes: readonly { kernel: CompiledKernel; bindGroup: GPUBindGroup }[] = [];
-    private groups: { kickDrift: GPUBindGroup; pairVectors: GPUBindGroup; kick: GPUBindGroup; thermo: GPUBindGroup } | undefined;
+    private groups: { kickDrift: GPUBindGroup; pairVectors: GPUBindGroup; kick: GPUBindGroup; thermo: GPUBindGroup; chainBefore?: GPUBindGroup; chainAfter?: GPUBindGroup } | undefined;
     private evalBuffers: BoundBuffers | undefined;
     private pv0: GPUBuffer | undefined;
     private slotAtom: GPUBuffer | undefined;
     private midStep = false;
     private readonly own: {
         params: GPUBuffer; control: GPUBuffer; vel: GPUBuffer; disp: GPUBuffer; invMass: GPUBuffer; noiseSd: GPUBuffer; heat: GPUBuffer;
-        thermo: GPUBuffer; readThermo: GPUBuffer; readState: GPUBuffer;
+        chain: GPUBuffer; chainConsts: GPUBuffer; thermo: GPUBuffer; readThermo: GPUBuffer; readState: GPUBuffer;
     };
 
     private constructor(
@@ -249,6 +261,8 @@ class DeviceEngine {
             invMass: make('md inverse masses', 4 * n),
             noiseSd: make('md noise', 4 * n),
             heat: make('md heat', 4 * n),
+            chain: make('md chain', 4 * (CHAIN_HEADER + 2 * s.chainLength)),
+            chainConsts: make('md chain constants', 16),
             thermo: make('md thermo', thermoBytes),
             readThermo: make('md thermo readback', thermoBytes + 16, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST),
             readState: make('md state readback', 48 * n, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST),
@@ -261,14 +275,22 @@ class DeviceEngine {
         q.writeBuffer(this.own.vel, 0, this.vec4(this.sorted(s.velocities)));
         q.writeBuffer(this.own.disp, 0, new Float32Array(4 * n));
         q.writeBuffer(this.own.heat, 0, new Float32Array(n));
+        // Nosé–Hoover: Q₁ = N_f k_B T τ², Q_j = k_B T τ² (as md/dynamics.ts); energy 0 and scale 1 to start
+        const kt = KB * s.temperature;
+        q.writeBuffer(this.own.chainConsts, 0, Float32Array.from([s.dof, kt, s.dof * kt * s.damping ** 2, kt * s.damping ** 2]));
+        const chain = new Float32Array(CHAIN_HEADER + 2 * s.chainLength);
+        chain[1] = 1;
+        q.writeBuffer(this.own.chain, 0, s.chain ? Float32Array.from(s.chain) : chain);
     }
 
     static async create(o: DeviceMdOptions, s: EngineSettings): Promise<DeviceEngine> {
         const cache = pipelineCache(o.field.ctx.device);
-        const [kickDrift, pairVectors, kick, thermo] = await Promise.all([
-            cache.get(kickDriftKernel(s.thermostat)), cache.get(pairVectorsKernel()), cache.get(kickKernel()), cache.get(thermoKernel()),
+        const nh = s.thermostat === 'nose_hoover';
+        const [kickDrift, pairVectors, kick, thermo, chainBefore, chainAfter] = await Promise.all([
+            cache.get(kickDriftKernel(s.thermostat === 'langevin' ? 'langevin' : 'none')), cache.get(pairVectorsKernel()), cache.get(kickKernel()), cache.get(thermoKernel()),
+            nh ? cache.get(chainHalfKernel(s.chainLength, 'before')) : undefined, nh ? cache.get(chainHalfKernel(s.chainLength, 'after')) : undefined,
         ]);
-        const engine = new DeviceEngine(o, s, { kickDrift, pairVectors, kick, thermo });
+        const engine = new DeviceEngine(o, s, { kickDrift, pairVectors, kick, thermo, ...(chainBefore && chainAfter ? { chainBefore, chainAfter } : {}) });
         await engine.buildList();
         if (s.order) await engine.refreshForces(); // resumed: forces at the restart positions, as the uninterrupted run recomputed them
         return engine;
@@ -288,11 +310,17 @@ class DeviceEngine {
         const midStep = this.midStep;
         this.midStep = false;
         return this.submit(from, from, (enc) => {
+            const g = this.groups!;
+            const kn = this.kernels;
             for (let k = 0; k < count; k++) {
-                if (k > 0 || !midStep) encodeDispatch(enc, this.kernels.kickDrift, this.groups!.kickDrift, this.n);
-                encodeDispatch(enc, this.kernels.pairVectors, this.groups!.pairVectors, this.n);
+                if (k > 0 || !midStep) {
+                    if (kn.chainBefore) encodeDispatch(enc, kn.chainBefore, g.chainBefore!, THERMO_LANES);
+                    encodeDispatch(enc, kn.kickDrift, g.kickDrift, this.n);
+                }
+                encodeDispatch(enc, kn.pairVectors, g.pairVectors, this.n);
                 this.encodeEvaluation(enc);
-                encodeDispatch(enc, this.kernels.kick, this.groups!.kick, this.n);
+                encodeDispatch(enc, kn.kick, g.kick, this.n);
+                if (kn.chainAfter) encodeDispatch(enc, kn.chainAfter, g.chainAfter!, THERMO_LANES);
                 this.encodeThermo(enc);
             }
         }, count);
@@ -314,7 +342,11 @@ class DeviceEngine {
 
     async saveState(): Promise<DeviceState> {
         const { velocities, forces } = await this.readState();
-        return { positions: Array.from(this.unsorted(this.r0)), velocities: Array.from(velocities), forces: Array.from(forces), order: this.order, reservoir: this.reservoir };
+        const chain = this.kernels.chainBefore ? Array.from(await this.readFloats(this.own.chain, 4 * (CHAIN_HEADER + 2 * this.s.chainLength))) : undefined;
+        return {
+            positions: Array.from(this.unsorted(this.r0)), velocities: Array.from(velocities), forces: Array.from(forces), order: this.order, reservoir: this.reservoir,
+            ...(chain ? { chain } : {}),
+        };
     }
 
     /** Positions and forces (caller's atom order) for a trajectory frame. */
@@ -373,8 +405,13 @@ class DeviceEngine {
             }),
             pairVectors: createBindGroup(device, this.kernels.pairVectors, { ...base, pv0: this.pv0, slot_atom: this.slotAtom!, counts: b.counts, disp: own.disp, pv: b.pv }),
             kick: createBindGroup(device, this.kernels.kick, { ...base, forces: b.forces, inv_mass: own.invMass, vel: own.vel }),
-            thermo: createBindGroup(device, this.kernels.thermo, { ...base, energy: b.energy, vel: own.vel, inv_mass: own.invMass, virial: b.virial, heat: own.heat, thermo: own.thermo }),
+            thermo: createBindGroup(device, this.kernels.thermo, { ...base, energy: b.energy, vel: own.vel, inv_mass: own.invMass, virial: b.virial, heat: own.heat, chain: own.chain, thermo: own.thermo }),
         };
+        if (this.kernels.chainBefore && this.kernels.chainAfter) {
+            const chain = { ...base, inv_mass: own.invMass, vel: own.vel, chain: own.chain, chain_consts: own.chainConsts };
+            this.groups.chainBefore = createBindGroup(device, this.kernels.chainBefore, chain);
+            this.groups.chainAfter = createBindGroup(device, this.kernels.chainAfter, chain);
+        }
         this.rebuilds++;
     }
 
@@ -420,7 +457,7 @@ class DeviceEngine {
                 for (let t = 0; t < THERMO_LANES; t++) total += thermo[at + t]!;
                 return total;
             };
-            sums.push({ energy: q4(0), kinetic: q4(1), virialTrace: q4(2), heat: q4(3) });
+            sums.push({ energy: q4(0), kinetic: q4(1), virialTrace: q4(2), heat: q4(3), chain: q4(4) });
         }
         return { completed, sums };
     }

@@ -4,8 +4,11 @@
 //   MdPairVectors  d_ij = d⁰_ij + u_j − u_i for every neighbour slot (positions r = r⁰ + u: small u in f32
 //                  keeps the displacements exact to f32 of d, not of r)
 //   MdKick         v ← v + ½dt a
+//   MdChainHalf    one workgroup: a Nosé–Hoover chain half step (md/dynamics.ts NoseHooverChain.half):
+//                  E_kin in a fixed order, the chain update by one lane, all velocities scaled
 //   MdThermo       one workgroup: 64 partial sums (fixed order) per quantity of the step's E_i (network
-//                  units), ½ m v² (eV), tr W_i (eV) and the Langevin heat; then advances the step counter
+//                  units), ½ m v² (eV), tr W_i (eV), the Langevin heat, and the chain's energy; then
+//                  advances the step counter
 // a = F / m × EV_PER_AMU (Å/fs²); `inv_mass` holds EV_PER_AMU / m per atom.
 // control[0] is the step counter, control[1] the first step at which some atom moved more than half
 // the skin since the neighbour list was built (0xffffffff: none). From that step on every kernel but
@@ -16,8 +19,8 @@ import { f32Literal as lit, type BindingRegistry, type KernelDefinition } from '
 export const MD_WORKGROUP = 64;
 /** Partial sums per quantity and step written by MdThermo (its workgroup size). */
 export const THERMO_LANES = 64;
-/** Quantities per step in the thermo buffer: Σ E_i (network units), E_kin, tr W, Langevin heat. */
-export const THERMO_QUANTITIES = 4;
+/** Quantities per step in the thermo buffer: Σ E_i (network units), E_kin, tr W, Langevin heat, chain energy. */
+export const THERMO_QUANTITIES = 5;
 
 /** The uniform every MD kernel reads. */
 export const MD_PARAMS = `struct MdParams {
@@ -61,7 +64,85 @@ fn normals3(seed: u32, step: u32, atom: u32) -> vec3<f32> {
     return vec3<f32>(r1 * cos(t1), r1 * sin(t1), r2 * cos(t2));
 }`;
 
-export type Thermostat = 'none' | 'langevin';
+export type Thermostat = 'none' | 'langevin' | 'nose_hoover';
+
+/**
+ * The chain buffer of MdChainHalf: [chain energy (eV), last scale, v_0 … v_{M−1}, ξ_0 … ξ_{M−1}] and its
+ * constants [N_f, k_B T, Q_0, Q_j] (eV, eV fs²).
+ */
+export const CHAIN_HEADER = 2;
+
+/** `phase`: before the kick-drift (skipped once the device froze at an earlier step) or after the kick. */
+export function chainHalfKernel(length: number, phase: 'before' | 'after'): KernelDefinition<{ length: number; phase: string }> {
+    return {
+        name: 'MdChainHalf',
+        params: { length, phase },
+        workgroupSize: THERMO_LANES,
+        shaderBody: (b) => {
+            bind(b);
+            b.storage('inv_mass', 'array<f32>', 'read');
+            b.storage('vel', 'array<vec4<f32>>', 'read_write');
+            b.storage('chain', 'array<f32>', 'read_write');
+            b.storage('chain_consts', 'array<f32>', 'read');
+            const M = length;
+            const v = (j: string) => `chain[${CHAIN_HEADER}u + ${j}]`;
+            const xi = (j: string) => `chain[${CHAIN_HEADER + M}u + ${j}]`;
+            return `${MD_PARAMS}
+var<workgroup> partial: array<f32, ${THERMO_LANES}>;
+var<workgroup> skip: u32;
+var<workgroup> scale: f32;
+fn force(j: u32, ke: f32) -> f32 {
+    let nf = chain_consts[0]; let kt = chain_consts[1]; let q0 = chain_consts[2]; let qj = chain_consts[3];
+    if (j == 0u) { return (2.0 * ke - nf * kt) / q0; }
+    let q_prev = select(qj, q0, j == 1u);
+    return (q_prev * ${v('j - 1u')} * ${v('j - 1u')} - kt) / qj;
+}
+fn inner(j: u32, ke: f32, d: f32) {
+    var damp = 1.0;
+    if (j + 1u < ${M}u) { damp = exp(-${v('j + 1u')} * d / 4.0); }
+    ${v('j')} = (${v('j')} * damp + force(j, ke) * d / 2.0) * damp;
+}
+@compute @workgroup_size(${THERMO_LANES})
+fn main(@builtin(local_invocation_id) lid: vec3<u32>) {
+    let t = lid.x;
+    if (t == 0u) {
+        let step = atomicLoad(&control[0]);
+        let frozen = atomicLoad(&control[1]);
+        skip = select(0u, 1u, ${phase === 'before' ? 'frozen < step' : 'frozen <= step'});
+    }
+    if (workgroupUniformLoad(&skip) == 1u) { return; }
+    var k = 0.0;
+    for (var i = t; i < md.n_atoms; i += ${THERMO_LANES}u) {
+        let u = vel[i].xyz;
+        k += ${lit(0.5)} * dot(u, u) / inv_mass[i];
+    }
+    partial[t] = k;
+    workgroupBarrier();
+    if (t == 0u) {
+        var ke = 0.0;
+        for (var j = 0u; j < ${THERMO_LANES}u; j++) { ke += partial[j]; }
+        let d = ${lit(0.5)} * md.dt;
+        for (var j = ${M}; j > 0; j--) { inner(u32(j - 1), ke, d); }
+        let s = exp(-${v('0u')} * d);
+        ke *= s * s;
+        for (var j = 0u; j < ${M}u; j++) { ${xi('j')} += ${v('j')} * d; }
+        for (var j = 0u; j < ${M}u; j++) { inner(j, ke, d); }
+        var e = 0.0;
+        for (var j = 0u; j < ${M}u; j++) {
+            let q = select(chain_consts[3], chain_consts[2], j == 0u);
+            let g = select(1.0, chain_consts[0], j == 0u);
+            e += ${lit(0.5)} * q * ${v('j')} * ${v('j')} + g * chain_consts[1] * ${xi('j')};
+        }
+        chain[0] = e;
+        chain[1] = s;
+        scale = s;
+    }
+    let s = workgroupUniformLoad(&scale);
+    for (var i = t; i < md.n_atoms; i += ${THERMO_LANES}u) { vel[i] = vec4<f32>(vel[i].xyz * s, 0.0); }
+}`;
+        },
+    };
+}
 
 export function kickDriftKernel(thermostat: Thermostat): KernelDefinition<{ thermostat: string }> {
     return {
@@ -149,6 +230,7 @@ export function thermoKernel(): KernelDefinition<Record<string, never>> {
             b.storage('inv_mass', 'array<f32>', 'read');
             b.storage('virial', 'array<f32>', 'read');
             b.storage('heat', 'array<f32>', 'read');
+            b.storage('chain', 'array<f32>', 'read');
             b.storage('thermo', 'array<f32>', 'read_write');
             return `${MD_PARAMS}
 @compute @workgroup_size(${THERMO_LANES})
@@ -171,6 +253,7 @@ fn main(@builtin(local_invocation_id) lid: vec3<u32>) {
         thermo[(row + 1u) * ${THERMO_LANES}u + t] = k;
         thermo[(row + 2u) * ${THERMO_LANES}u + t] = w;
         thermo[(row + 3u) * ${THERMO_LANES}u + t] = h;
+        thermo[(row + 4u) * ${THERMO_LANES}u + t] = select(0.0, chain[0], t == 0u); // Nosé–Hoover chain energy (0 without)
     }
     workgroupBarrier();
     if (t == 0u) { atomicAdd(&control[0], 1u); }

@@ -3,9 +3,9 @@
 // the VDOS from the velocity autocorrelation of the second half of the run (the first is
 // equilibration); with `compare other` as well, the same run with the other calculator and both
 // VDOS on one plot with their overlap. A `guard` (guard.ts) watches the model's run (not the compared one).
-// A model or analytic potential on WebGPU runs device-resident (gpu/device-md.ts: stretches of steps per submit) for nve and
-// nvt langevin in 3-D without vdos (which needs every step's velocities on the host); everything else
-// runs host-driven (run-md.ts), one evaluation per step.
+// A model or analytic potential on WebGPU runs device-resident (gpu/device-md.ts: stretches of steps
+// per submit) for nve and nvt (langevin, nose_hoover) in 3-D without vdos (which needs every step's
+// velocities on the host); npt, 2-D and vdos runs are host-driven (run-md.ts), one evaluation per step.
 import type { Calculator, MdOptions, MdSummary } from '../../../../../runtime/src/md/run-md.js';
 import type { Structure } from '../../../../../runtime/src/structure.js';
 import { find, outputFile, startStructure, type Protocol, type ProtocolContext } from './context.js';
