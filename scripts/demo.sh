@@ -2,7 +2,7 @@
 # The main job: install, build, then the end-to-end path that exists today — check every example,
 # compile the water model to its IR and kernels, run a generated kernel on WebGPU (GPU or lavapipe),
 # train the silicon example on data it samples itself from the Stillinger–Weber potential and compare
-# the trained model with that reference, run MD with it, and import + evaluate an n2p2 potential.
+# the trained model with that reference, run MD and phonons with it, and import + evaluate an n2p2 potential.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -31,6 +31,8 @@ echo "== trained network (WebGPU)"; node bin/nnp.js eval examples/silicon/model.
 echo "== Stillinger-Weber reference"; node bin/nnp.js eval examples/silicon/model.nnp out/si-rattled.xyz --potential sw | head -3
 # MD with the trained model on WebGPU: 216 atoms, Langevin at 1200 K (thermo log, trajectory, summary.json).
 node bin/nnp.js run examples/silicon/model.nnp melt
+# Lattice dynamics: phonons of the 3×3×3 diamond cell with the reference and the trained model, VDOS overlap.
+node bin/nnp.js run examples/silicon/model.nnp reference_phonons
 # With n2p2's example potentials at hand (../shared/data or NNP_SHARED_DATA): import the liquid-water
 # potential and evaluate energy and forces of a 48-molecule box on WebGPU and with the float64 oracle.
 data="${NNP_SHARED_DATA:-$(cd .. && pwd)/shared/data}"

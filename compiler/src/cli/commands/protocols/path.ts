@@ -188,7 +188,7 @@ function landscapeSvg(grid: EnergyGrid, path: GridPath, line: LineProfile, names
     const top = path.coordinates[path.highestIndex]!;
     return heatMap(`${name}: barrier ${path.barrier.toPrecision(4)} eV`, `${names[0]} of atom ${atom} (Å)`, `${names[1]} of atom ${atom} (Å)`, 'energy (eV)',
         { x: grid.a, y: grid.b, z: grid.energies }, [
-            { name: 'straight line', color: '#bdbdbd', x: line.coordinates.map((p) => p[0]), y: line.coordinates.map((p) => p[1]) },
+            { name: 'straight line', color: '#17becf', x: line.coordinates.map((p) => p[0]), y: line.coordinates.map((p) => p[1]) },
             { name: 'path', color: '#ff7f0e', x: path.coordinates.map((p) => p[0]), y: path.coordinates.map((p) => p[1]) },
             { name: 'ends', color: '#e377c2', x: [path.coordinates[0]![0], path.coordinates.at(-1)![0]], y: [path.coordinates[0]![1], path.coordinates.at(-1)![1]], line: false, dots: true },
             { name: 'highest point', color: '#d62728', x: [top[0]], y: [top[1]], line: false, dots: true },
