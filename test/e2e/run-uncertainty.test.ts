@@ -246,7 +246,7 @@ describe('nnp run: uncertainty and the md guard', () => {
         writeFileSync(join(dir, 'bad.nnp'), `${model}${heat('spread', 'guard committee stop')}${heat('pct', 'guard range percentile 99')}`);
         const committee = nnp(['run', 'bad.nnp', 'spread', '--backend', 'reference'], dir);
         expect(committee.code).toBe(1);
-        expect(committee.err.trim()).toBe("nnp run: 'spread': the committee guard needs a committee (not available yet); use guard mahalanobis, minimum or range");
+        expect(committee.err.trim()).toBe("nnp run: 'spread': the committee guard needs a committee: add 'committee K' (K ≥ 2) to the train block of model 'si' and train it");
         const pct = nnp(['run', 'bad.nnp', 'pct', '--backend', 'reference'], dir);
         expect(pct.code).toBe(1);
         expect(pct.err.trim()).toMatch(/^nnp run: 'pct': guard range compares the descriptors with the training minimum and maximum: give a tolerance/);

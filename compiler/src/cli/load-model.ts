@@ -5,6 +5,7 @@ import type { ModelIR, SpecIR } from '../ir/model-ir.js';
 import { lowerSpec } from '../lower/lower-spec.js';
 import type { ModelParameters } from '../../../runtime/src/model/parameters.js';
 import { readWeights } from '../../../runtime/src/model/weights-file.js';
+import { readCommitteeFile, type CommitteeFile } from '../../../runtime/src/uncertainty/committee.js';
 import { CliError } from './cli-error.js';
 import { checkFiles } from './commands/check.js';
 import { trainingOutputs } from './commands/train.js';
@@ -12,6 +13,8 @@ import { trainingOutputs } from './commands/train.js';
 export interface LoadedModel {
     readonly model: ModelIR;
     readonly params: ModelParameters;
+    /** The committee trained with the weights (`committee K` in the train block), if any. */
+    readonly committee?: LoadedCommittee;
 }
 
 /** The checked and lowered spec (with the files it imports); errors are printed and refused. */
@@ -24,14 +27,16 @@ export async function loadSpecIr(spec: string, err: (line: string) => void, comm
     return lowerSpec(result.loaded.all.map((d) => d.parseResult.value));
 }
 
-export async function loadModel(spec: string, name: string | undefined, err: (line: string) => void, command: string): Promise<LoadedModel> {
+/** With `withCommittee`: also the committee trained with the weights, when there is one (nnp eval). */
+export async function loadModel(spec: string, name: string | undefined, err: (line: string) => void, command: string, withCommittee = false): Promise<LoadedModel> {
     const ir = await loadSpecIr(spec, err, command);
     const models = ir.models;
     const model = name ? models.find((m) => m.name === name) : models[0];
     if (!model) {
         throw new CliError(name ? `${command}: no model named '${name}' in ${spec} (models: ${models.map((m) => m.name).join(', ') || 'none'})` : `${command}: ${spec} defines no model`);
     }
-    return { model, params: modelParameters(ir, model, dirname(spec), command) };
+    const committee = withCommittee ? modelCommittee(ir, model, dirname(spec), command) : undefined;
+    return { model, params: modelParameters(ir, model, dirname(spec), command), ...(committee ? { committee } : {}) };
 }
 
 /** The fitted parameters of `model`, or a CliError `<who>: model '…' has no weights yet (…)`. */
@@ -48,4 +53,26 @@ export function weightsPath(ir: SpecIR, model: ModelIR, specDir: string): string
     if (!training) return undefined;
     const trained = trainingOutputs(specDir, training).weights;
     return existsSync(trained) ? trained : undefined;
+}
+
+export interface LoadedCommittee {
+    /** The committee file. */
+    readonly path: string;
+    readonly file: CommitteeFile;
+    /** Per member: its parameters (member 0 is the model's own weights). */
+    readonly members: readonly ModelParameters[];
+}
+
+/** The committee trained with the model's weights (`<stem>.committee.json` next to them), if there is one. */
+export function modelCommittee(ir: SpecIR, model: ModelIR, specDir: string, who: string): LoadedCommittee | undefined {
+    const weights = weightsPath(ir, model, specDir);
+    if (!weights) return undefined;
+    const path = `${weights.replace(/(\.weights)?\.json$/i, '')}.committee.json`;
+    if (!existsSync(path)) return undefined;
+    try {
+        const file = readCommitteeFile(path);
+        return { path, file, members: file.memberPaths.map((p) => readWeights(p, model)) };
+    } catch (e) {
+        throw new CliError(`${who}: ${(e as Error).message}`);
+    }
 }

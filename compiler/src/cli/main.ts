@@ -58,6 +58,8 @@ const COMMANDS: Readonly<Record<string, Command>> = {
             + 'and atomic energies (network outputs, eV). The unit flags say how to read n2p2 files, which carry\n'
             + 'no units (default A and eV). --backend reference uses the float64 evaluator instead of WebGPU.\n'
             + '--json prints {"units": {...}, "structures": [{"energy", "forces", "stress", "atomicEnergies"}, ...]}.\n'
+            + 'A model trained as a committee gives the members\' mean, with the calibrated spread: "energyStd" (eV)\n'
+            + 'and "forceStd" (per atom, eV/A) per structure in JSON, two more columns in the table.\n'
             + '--potential evaluates one of the spec\'s analytic reference potentials instead (its generated kernels\n'
             + 'on WebGPU, or float64 with --backend reference).',
         options: {
@@ -151,7 +153,11 @@ const COMMANDS: Readonly<Record<string, Command>> = {
             + 'Writes the weights to the block\'s `save` path (default out/<model>.weights.json), a checkpoint every N\n'
             + 'epochs, a JSON-lines log, a report (.report.md/.json) and SVG plots next to it.\n'
             + '--resume continues from the checkpoint and ends with exactly the weights of an uninterrupted run.\n'
-            + '--backend reference trains in float64 on the CPU; --epochs overrides the spec (quick runs).',
+            + '--backend reference trains in float64 on the CPU; --epochs overrides the spec (quick runs).\n'
+            + '`committee K [bootstrap]`: K members with seeds seed..seed+K-1 (bootstrap: each on a resample of the\n'
+            + 'training split), shared scaling and offsets; <stem>.c<k>.weights.json per member (<stem>.weights.json =\n'
+            + 'member 0), <stem>.committee.json with the spread\'s calibration factors (fitted on the validation\n'
+            + 'split), the members\' and the mean\'s errors in the report, <stem>.calibration.svg.',
         options: { resume: { type: 'boolean' }, backend: { type: 'string' }, model: { type: 'string' }, epochs: { type: 'string' } },
         run: async (files, v, io) => {
             if (files.length !== 1) throw new CliError('nnp train: give exactly one spec', ExitCode.Usage);
@@ -184,7 +190,10 @@ const COMMANDS: Readonly<Record<string, Command>> = {
             + 'uncertainty: descriptor-space distances (mahalanobis or minimum) of `on` structures from the model\'s\n'
             + 'training split, thresholds at the 99th percentile of the training structures\' own; scores.csv, atoms.csv;\n'
             + '`select N from "pool" to "file"`: the farthest pool structures (greedy farthest-point), to label.\n'
-            + 'md `guard mahalanobis|minimum|range [percentile P | threshold] [warn|stop]`: checked every 10 steps.',
+            + 'With a committee (`committee K` when training) scores.csv and atoms.csv add its calibrated spread.\n'
+            + 'md `guard mahalanobis|minimum|range|committee [percentile P | threshold] [warn|stop]`: checked every 10\n'
+            + 'steps; committee: the largest calibrated force spread of an atom (eV/A), default the 99th percentile of\n'
+            + 'the validation structures\'.',
         options: { backend: { type: 'string' }, resume: { type: 'boolean' } },
         run: async (args, v, io) => {
             if (args.length < 1 || args.length > 2) throw new CliError('nnp run: usage: nnp run <spec.nnp> [run-name]', ExitCode.Usage);

@@ -271,3 +271,31 @@ export function parityChart(title: string, unit: string, series: readonly Series
     body.push(...legend(series));
     return frame(title, `reference (${unit})`, `predicted (${unit})`, body);
 }
+
+/**
+ * A calibration plot: per series the observed RMS error (y) of bins of predicted standard deviation
+ * (x, the bins' RMS σ), dots joined by a line, on one shared logarithmic axis range (quantities of
+ * different size side by side) with the y = x line (perfect calibration) dashed. Non-positive points
+ * are left out.
+ */
+export function calibrationChart(title: string, unit: string, series: readonly Series[]): string {
+    series = series.map((s) => {
+        const keep = Array.from({ length: s.x.length }, (_, i) => i).filter((i) => s.x[i]! > 0 && s.y[i]! > 0);
+        return { ...s, x: keep.map((i) => s.x[i]!), y: keep.map((i) => s.y[i]!) };
+    });
+    const all = series.flatMap((s) => [...Array.from(s.x), ...Array.from(s.y)]);
+    const a = range(all, true);
+    const sx = scaler(a, M.left, W - M.right);
+    const sy = scaler(a, H - M.bottom, M.top);
+    const body = axes(a, a, sx, sy);
+    body.push(`<line x1="${sx(a.lo).toFixed(1)}" y1="${sy(a.lo).toFixed(1)}" x2="${sx(a.hi).toFixed(1)}" y2="${sy(a.hi).toFixed(1)}" stroke="#888" stroke-dasharray="4 3"/>`);
+    for (const s of series) {
+        const pts = Array.from({ length: s.x.length }, (_, i) => `${sx(s.x[i]!).toFixed(1)},${sy(s.y[i]!).toFixed(1)}`);
+        if (pts.length > 1) body.push(`<polyline points="${pts.join(' ')}" fill="none" stroke="${s.color}" stroke-width="1.5"/>`);
+        body.push(`<g fill="${s.color}">${pts.map((p) => `<circle cx="${p.split(',')[0]}" cy="${p.split(',')[1]}" r="3.5"/>`).join('')}</g>`);
+    }
+    // legend top left: the corner above the diagonal, away from a calibrated committee's points
+    const entries = [...series, { name: 'y = x (calibrated)', color: '#888', x: [], y: [] }];
+    body.push(...legend(entries, M.left + 38 + 6.8 * Math.max(...entries.map((s) => s.name.length))));
+    return frame(title, `predicted σ, calibrated (${unit})`, `RMS error (${unit})`, body);
+}

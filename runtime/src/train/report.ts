@@ -68,7 +68,9 @@ class Accumulator {
     }
 }
 
-function splitReport(problem: TrainProblem, p: SplitPredictions): SplitReport {
+/** The errors of predictions of `set` (energies minus offsets, forces), overall, per group and per element. */
+export function splitReport(problem: Pick<TrainProblem, 'model'>, set: readonly TrainingStructure[], predictions: Predictions): SplitReport {
+    const p: SplitPredictions = { set, predictions };
     const all = new Accumulator();
     const groups = new Map<string, Accumulator>();
     const elements = problem.model.elements.map(() => new Accumulator());
@@ -123,7 +125,7 @@ export function buildReport(problem: TrainProblem, result: TrainResult, backend:
     const preds = problem.sets.map((set) => predict(problem, result.weights, set));
     const splits: Record<string, SplitReport> = {};
     SPLITS.forEach((name, k) => {
-        if (problem.sets[k].length > 0) splits[name] = splitReport(problem, preds[k]!);
+        if (problem.sets[k].length > 0) splits[name] = splitReport(problem, preds[k]!.set, preds[k]!.predictions);
     });
     const report: TrainingReport = {
         model: problem.model.name, backend, epochs: result.history.length, bestEpoch: result.bestEpoch, stoppedEarly: result.stoppedEarly,

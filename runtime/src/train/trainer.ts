@@ -38,7 +38,7 @@ export interface TrainProblem {
 export function prepareProblem(spec: SpecIR, training: TrainingIR, baseDir: string): TrainProblem {
     const model = spec.models.find((m) => m.name === training.model);
     if (!model) throw new TrainingError(`no model named '${training.model}'`);
-    if (training.committee) throw new TrainingError(`committee training (${training.committee.size} members) is not available yet: remove the 'committee' line to train one model`);
+    if (training.committee && !(training.committee.size >= 1 && Number.isInteger(training.committee.size))) throw new TrainingError(`a committee needs a whole number of members ≥ 1, got ${training.committee.size}`);
     if (model.scaling.statistics) throw new TrainingError(`model '${model.name}' takes its scaling statistics from '${model.scaling.statistics}'; training computes them from the training split: remove 'from "…"' from the scaling line`);
     const data = loadTrainingData(spec, training.datasets, model, { baseDir, needForces: training.loss.forces > 0 });
     const splits = [data.train, data.validation, data.test] as const;

@@ -5,12 +5,19 @@
 //   <stem>.log.jsonl        one JSON line per epoch
 //   <stem>.report.json/.md  errors per split, element and config_type
 //   <stem>.learning-curve.svg, <stem>.parity-energy.svg, <stem>.parity-forces.svg
-import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+// With `committee K [bootstrap]`: member k's weights, log and checkpoint as <stem>.c<k>.weights.json,
+// <stem>.c<k>.log.jsonl, <stem>.c<k>.checkpoint.json; <stem>.weights.json is member 0 (what loads one
+// model keeps working); <stem>.committee.json lists the members with the calibration factors, the
+// report adds each member's and the committee mean's errors, and <stem>.calibration.svg the
+// calibration plot. `--resume` resumes each member from its own checkpoint (a finished member's
+// checkpoint gives its weights back without training).
+import { appendFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, dirname, resolve } from 'node:path';
 import type { TrainingIR } from '../../ir/model-ir.js';
 import { writeFileAtomic } from '../../../../runtime/src/io/atomic-write.js';
 import { writeWeights } from '../../../../runtime/src/model/weights-file.js';
 import type { EpochRecord } from '../../../../runtime/src/train/checkpoint.js';
+import type { TrainProblem, TrainResult } from '../../../../runtime/src/train/trainer.js';
 import { CliError } from '../cli-error.js';
 import { loadSpecIr } from '../load-model.js';
 
@@ -45,8 +52,10 @@ async function train(o: TrainCommandOptions, out: (line: string) => void, err: (
     const blocks = ir.trainings.filter((t) => !o.model || t.model === o.model);
     if (ir.trainings.length === 0) throw new CliError(`nnp train: ${o.spec} has no train blocks`);
     if (blocks.length === 0) throw new CliError(`nnp train: no train block for model '${o.model}' in ${o.spec}`);
-    const { prepareProblem, runTraining } = await import('../../../../runtime/src/train/trainer.js');
+    const { prepareProblem } = await import('../../../../runtime/src/train/trainer.js');
     const { buildReport } = await import('../../../../runtime/src/train/report.js');
+    const { evaluateCommittee, committeeMarkdown, memberProblem } = await import('../../../../runtime/src/train/committee-training.js');
+    const { writeCommitteeFile } = await import('../../../../runtime/src/uncertainty/committee.js');
     const specDir = dirname(resolve(o.spec));
     let ctx: Awaited<ReturnType<typeof import('../../../../runtime/src/gpu/device.js').acquireGpu>> | undefined;
     let backendName = 'float64 reference (CPU)';
@@ -70,30 +79,19 @@ async function train(o: TrainCommandOptions, out: (line: string) => void, err: (
                 backendName = `WebGPU: ${describeAdapter(ctx.adapterInfo)}`;
             }
             err(`nnp train: ${problem.layout.total} weights, ${training.optimizer.kind}, ${training.epochs} epochs, batch ${training.batch}, on ${backendName}`);
-            const logPath = `${paths.stem}.log.jsonl`;
-            const progress = new Progress(training.epochs, err);
-            const logLines: string[] = [];
-            let logStarted = false;
-            const result = await runTraining(problem, {
-                backend: o.backend,
-                ...(ctx ? { device: ctx.device } : {}),
-                checkpointPath: paths.checkpoint,
-                checkpointEvery: Math.max(1, paths.every),
-                resume: o.resume,
-                onMessage: (line) => err(`nnp train: ${line}`),
-                onEpoch: (record, resumed) => {
-                    logLines.push(JSON.stringify(record));
-                    if (resumed) return;
-                    // the first new epoch rewrites the log with exactly the checkpoint's epochs (a killed
-                    // run may have logged epochs after its last checkpoint), later ones append
-                    if (logStarted) appendFileSync(logPath, `${logLines.at(-1)}\n`);
-                    else writeFileAtomic(logPath, logLines.map((l) => `${l}\n`).join(''));
-                    logStarted = true;
-                    progress.update(record);
-                },
-            });
-            progress.done();
-            writeWeights(paths.weights, result.params);
+            const committee = training.committee;
+            const size = committee?.size ?? 1;
+            const members: TrainResult[] = [];
+            for (let k = 0; k < size; k++) {
+                const member = committee ? memberProblem(problem, k) : problem;
+                if (committee) err(`nnp train: committee member ${k + 1} of ${size} (seed ${member.training.seed}${committee.bootstrap ? ', bootstrap resample of the training split' : ''})`);
+                const where = committee ? memberPaths(paths, k) : { log: `${paths.stem}.log.jsonl`, checkpoint: paths.checkpoint, weights: paths.weights };
+                const result = await trainOne(member, { ...o, epochs: training.epochs }, where, ctx?.device, err);
+                writeWeights(where.weights, result.params);
+                members.push(result);
+            }
+            const result = members[0]!;
+            if (committee) writeWeights(paths.weights, result.params);
             const { report, files } = buildReport(problem, result, backendName);
             writeFileSync(`${paths.stem}.report.json`, files.json);
             writeFileSync(`${paths.stem}.report.md`, files.markdown);
@@ -103,12 +101,72 @@ async function train(o: TrainCommandOptions, out: (line: string) => void, err: (
             for (const [name, s] of Object.entries(report.splits)) {
                 out(`${training.model} ${name.padEnd(10)} energy RMSE ${s.energyRmse.toFixed(2)} meV/atom (MAE ${s.energyMae.toFixed(2)}), force RMSE ${s.forceRmse.toFixed(1)} meV/A (MAE ${s.forceMae.toFixed(1)})  [${s.structures} structures]`);
             }
-            out(`${training.model}: ${result.history.length} epochs in ${result.seconds.toFixed(1)} s (best epoch ${result.bestEpoch}${result.stoppedEarly ? ', stopped early' : ''}); weights ${paths.weights}; report ${paths.stem}.report.md`);
+            out(`${training.model}: ${committee ? 'member 0: ' : ''}${result.history.length} epochs in ${result.seconds.toFixed(1)} s (best epoch ${result.bestEpoch}${result.stoppedEarly ? ', stopped early' : ''}); weights ${paths.weights}; report ${paths.stem}.report.md`);
+            if (!committee) rmSync(`${paths.stem}.committee.json`, { force: true }); // a committee trained before is stale now
+            if (committee) {
+                const c = evaluateCommittee(problem, members.map((m) => m.weights));
+                writeFileSync(`${paths.stem}.report.json`, `${JSON.stringify({ ...report, committee: c.report }, null, 2)}\n`);
+                writeFileSync(`${paths.stem}.report.md`, files.markdown + committeeMarkdown(c.report));
+                writeFileSync(`${paths.stem}.calibration.svg`, c.plot);
+                const cal = c.report.calibration;
+                writeCommitteeFile(`${paths.stem}.committee.json`, {
+                    format: 'nnp-committee', version: 1, model: training.model, size, bootstrap: committee.bootstrap,
+                    seeds: Array.from({ length: size }, (_, k) => training.seed + k),
+                    members: Array.from({ length: size }, (_, k) => basename(memberPaths(paths, k).weights)),
+                    calibration: { energy: cal.energy, forces: cal.forces, split: cal.split, structures: cal.structures, atoms: cal.atoms },
+                    energyStdPerAtom: cal.energyStdPerAtom,
+                    maxForceStd: cal.maxForceStd,
+                });
+                for (const name of ['train', 'validation', 'test']) {
+                    const m = c.report.mean[name];
+                    if (!m) continue;
+                    const avg = (f: (x: { energyRmse: number; forceRmse: number }) => number) => c.report.members.reduce((a, r) => a + f(r[name]!), 0) / size;
+                    out(`${training.model} ${name.padEnd(10)} committee mean: energy RMSE ${m.energyRmse.toFixed(2)} meV/atom, force RMSE ${m.forceRmse.toFixed(1)} meV/A (members' average ${avg((x) => x.energyRmse).toFixed(2)}, ${avg((x) => x.forceRmse).toFixed(1)}); calibrated spread ${c.report.spread[name]!.energyStdPerAtom.toFixed(2)} meV/atom, ${c.report.spread[name]!.forceStd.toFixed(1)} meV/A`);
+                }
+                out(`${training.model}: committee of ${size}: calibration factors energy ${cal.energy.toPrecision(4)}, forces ${cal.forces.toPrecision(4)} (${cal.split} split); ${paths.stem}.committee.json, ${paths.stem}.calibration.svg`);
+            }
         }
     } finally {
         await ctx?.destroy();
     }
     return 0;
+}
+
+/** Where committee member k's files go: `<stem>.c<k>.weights.json`, `.c<k>.log.jsonl`, `.c<k>.checkpoint.json` (or `checkpoint "x.json"` → `x.c<k>.json`). */
+export function memberPaths(paths: { stem: string; checkpoint: string }, k: number): { weights: string; log: string; checkpoint: string } {
+    return {
+        weights: `${paths.stem}.c${k}.weights.json`,
+        log: `${paths.stem}.c${k}.log.jsonl`,
+        checkpoint: paths.checkpoint === `${paths.stem}.checkpoint.json` ? `${paths.stem}.c${k}.checkpoint.json` : paths.checkpoint.replace(/(\.json)?$/i, (ext) => `.c${k}${ext}`),
+    };
+}
+
+async function trainOne(problem: TrainProblem, o: TrainCommandOptions & { epochs: number }, where: { log: string; checkpoint: string }, device: GPUDevice | undefined, err: (line: string) => void): Promise<TrainResult> {
+    const { runTraining } = await import('../../../../runtime/src/train/trainer.js');
+    const logPath = where.log;
+    const progress = new Progress(o.epochs, err);
+    const logLines: string[] = [];
+    let logStarted = false;
+    const result = await runTraining(problem, {
+        backend: o.backend,
+        ...(device ? { device } : {}),
+        checkpointPath: where.checkpoint,
+        checkpointEvery: Math.max(1, problem.training.checkpoint?.every ?? 10),
+        resume: o.resume,
+        onMessage: (line) => err(`nnp train: ${line}`),
+        onEpoch: (record, resumed) => {
+            logLines.push(JSON.stringify(record));
+            if (resumed) return;
+            // the first new epoch rewrites the log with exactly the checkpoint's epochs (a killed
+            // run may have logged epochs after its last checkpoint), later ones append
+            if (logStarted) appendFileSync(logPath, `${logLines.at(-1)}\n`);
+            else writeFileAtomic(logPath, logLines.map((l) => `${l}\n`).join(''));
+            logStarted = true;
+            progress.update(record);
+        },
+    });
+    progress.done();
+    return result;
 }
 
 /** A progress bar on a terminal, plain lines (about 50 per run) otherwise. */

@@ -7,6 +7,8 @@
 // `select N from "pool" to "file"`: the N pool structures farthest from the training data by greedy
 // farthest-point selection (runtime/src/uncertainty/selection.ts: each pick counts as known for the
 // next, so the picks differ from each other), written without energies or forces, ready to be labelled.
+// When the model was trained as a committee (`committee K`), scores.csv and atoms.csv add the
+// committee's calibrated spread (columns committee_*; the members evaluated in float64).
 import { mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { writeFileAtomic } from '../../../../../runtime/src/io/atomic-write.js';
@@ -17,6 +19,8 @@ import type { PoolPick } from '../../../../../runtime/src/uncertainty/selection.
 import { CliError } from '../../cli-error.js';
 import { find, type Protocol } from './context.js';
 import { runModel, trainingDomain } from './domain-source.js';
+import { modelCommittee } from '../../load-model.js';
+import type { CommitteePrediction } from '../../../../../runtime/src/uncertainty/committee.js';
 
 /** The percentile of the training distances that sets the thresholds. */
 export const UNCERTAINTY_PERCENTILE = 99;
@@ -47,6 +51,8 @@ export interface UncertaintySummary {
     readonly outOfDomainIndices: readonly number[];
     readonly scores: 'scores.csv';
     readonly atoms: 'atoms.csv';
+    /** With a committee: scores.csv adds committee_energy_std (eV/atom) and committee_max_force_std (eV/Å), atoms.csv committee_force_std (eV/Å), all calibrated. */
+    readonly committee?: { readonly members: number; readonly calibration: { readonly energy: number; readonly forces: number } };
     readonly select?: { readonly pool: string; readonly poolStructures: number; readonly path: string; readonly picks: readonly PoolPick[] };
 }
 
@@ -77,8 +83,18 @@ export const uncertaintyProtocol: Protocol = {
             };
         });
 
-        const scoreRows = ['index,atoms,max_distance,max_ratio,worst_atom,atoms_over_threshold,atoms_outside_range,out_of_domain'];
-        const atomRows = ['structure,atom,element,distance,threshold,ratio,over_threshold,range_excess'];
+        // with a committee: its calibrated spread per structure (energy per atom, largest per-atom force) and per atom
+        const committee = modelCommittee(ctx.ir, rm.model, ctx.specDir, who);
+        let spreadOf: ((s: Structure) => CommitteePrediction) | undefined;
+        if (committee) {
+            const { prepareModel, evaluatePrepared } = await import('../../../../../runtime/src/reference/evaluate.js');
+            const { committeeStatistics } = await import('../../../../../runtime/src/uncertainty/committee.js');
+            const prepared = committee.members.map((params) => prepareModel(rm.model, params));
+            spreadOf = (s) => committeeStatistics(prepared.map((pm) => evaluatePrepared(pm, s)));
+        }
+        const cal = committee?.file.calibration;
+        const scoreRows = [`index,atoms,max_distance,max_ratio,worst_atom,atoms_over_threshold,atoms_outside_range,out_of_domain${cal ? ',committee_energy_std,committee_max_force_std' : ''}`];
+        const atomRows = [`structure,atom,element,distance,threshold,ratio,over_threshold,range_excess${cal ? ',committee_force_std' : ''}`];
         const outIdx: number[] = [];
         let outsideRange = 0;
         structures.forEach((s, k) => {
@@ -94,11 +110,13 @@ export const uncertaintyProtocol: Protocol = {
             const outside = range.reduce((a, x) => a + (x > 0 ? 1 : 0), 0);
             if (outside > 0) outsideRange++;
             if (verdict.outOfDomain) outIdx.push(k);
-            scoreRows.push([k, s.symbols.length, num(verdict.maxDistance), num(verdict.maxRatio), verdict.worstAtom, verdict.over.length, outside, verdict.outOfDomain].join(','));
+            const spread = spreadOf?.(s);
+            const extra = spread && cal ? [num((cal.energy * spread.energyStd) / s.symbols.length), num(cal.forces * Math.max(...spread.forceStd))] : [];
+            scoreRows.push([k, s.symbols.length, num(verdict.maxDistance), num(verdict.maxRatio), verdict.worstAtom, verdict.over.length, outside, verdict.outOfDomain, ...extra].join(','));
             d.forEach((x, i) => {
                 const e = v.element[i]!;
                 const r = ratio(x, tau[e]!);
-                atomRows.push([k, i, symbols[e], num(x), num(tau[e]!), num(r), r > 1, num(range[i]!)].join(','));
+                atomRows.push([k, i, symbols[e], num(x), num(tau[e]!), num(r), r > 1, num(range[i]!), ...(spread && cal ? [num(cal.forces * spread.forceStd[i]!)] : [])].join(','));
             });
         });
         writeFileAtomic(join(ctx.outDir, 'scores.csv'), `${scoreRows.join('\n')}\n`);
@@ -134,6 +152,7 @@ export const uncertaintyProtocol: Protocol = {
             protocol: 'uncertainty', distance: kind, percentile: p, thresholds, file: path,
             structures: structures.length, outOfDomain: outIdx.length, outsideRange, outOfDomainIndices: outIdx.slice(0, 100),
             scores: 'scores.csv', atoms: 'atoms.csv', ...(selected ? { select: selected } : {}),
+            ...(committee ? { committee: { members: committee.members.length, calibration: { energy: committee.file.calibration.energy, forces: committee.file.calibration.forces } } } : {}),
         };
         return summary;
     },
