@@ -12,13 +12,11 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { lowerSpec } from '../../compiler/src/lower/lower-spec.js';
 import { sample } from '../../runtime/src/data/sample.js';
 import { writeStructures } from '../../runtime/src/io/read-structures.js';
-import { uniforms } from '../../runtime/src/math/random.js';
 import type { Structure } from '../../runtime/src/structure.js';
-import { crystal } from '../../runtime/src/structures/crystal.js';
 import { nnp } from '../helpers/cli.js';
 import { checkText } from '../helpers/specs.js';
+import { randomPacking, slab } from '../helpers/out-of-domain.js';
 
-const A = 5.431;
 
 const SAMPLES = `potential sw = stillinger_weber Si { }
 dataset cold { sample sw { crystal diamond Si a 5.431 A supercell 2 2 2  md 300 K timestep 1 fs frames 40 every 50 steps  seed 3 } }
@@ -65,33 +63,6 @@ run md si as heat {
 }
 `;
 
-function randomPacking(seed: number): Structure {
-    const base = crystal('diamond', 'Si', A, { supercell: [2, 2, 2] });
-    const L = 2 * A;
-    const u = uniforms(seed);
-    const pos: number[] = [];
-    while (pos.length < 3 * 64) {
-        const p = [u() * L, u() * L, u() * L];
-        let ok = true;
-        for (let j = 0; j < pos.length / 3 && ok; j++) {
-            let d2 = 0;
-            for (let c = 0; c < 3; c++) {
-                const d = p[c]! - pos[3 * j + c]!;
-                d2 += (d - L * Math.round(d / L)) ** 2;
-            }
-            ok = d2 >= 2.1 * 2.1;
-        }
-        if (ok) pos.push(...p);
-    }
-    return { ...base, positions: Float64Array.from(pos) };
-}
-
-function slab(): Structure {
-    const s = crystal('diamond', 'Si', A, { supercell: [2, 2, 2] });
-    const cell = Float64Array.from(s.cell!);
-    cell[8] = 4 * A;
-    return { ...s, cell, positions: s.positions.map((x, i) => (i % 3 === 2 ? x + A / 4 : x)) };
-}
 
 interface SplitErrors { energyRmse: number; forceRmse: number }
 

@@ -8,16 +8,15 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { lowerSpec } from '../../compiler/src/lower/lower-spec.js';
 import type { SpecIR } from '../../compiler/src/ir/model-ir.js';
 import { sample } from '../../runtime/src/data/sample.js';
-import { uniforms } from '../../runtime/src/math/random.js';
 import type { ModelParameters } from '../../runtime/src/model/parameters.js';
 import type { Structure } from '../../runtime/src/structure.js';
-import { crystal } from '../../runtime/src/structures/crystal.js';
 import { prepareProblem } from '../../runtime/src/train/trainer.js';
-import { minimumDistances, percentile, vectorSet } from '../../runtime/src/uncertainty/descriptor-distance.js';
+import { minimumDistances, percentile } from '../../runtime/src/uncertainty/descriptor-distance.js';
 import { DescriptorDomain, judge, rangeExcess, type DistanceKind } from '../../runtime/src/uncertainty/domain.js';
 import { selectFarthest } from '../../runtime/src/uncertainty/selection.js';
 import { randomParameters } from '../helpers/random-model.js';
 import { checkText } from '../helpers/specs.js';
+import { randomPacking, slab } from '../helpers/out-of-domain.js';
 
 const SPEC = `potential sw = stillinger_weber Si { }
 dataset cold {
@@ -44,38 +43,8 @@ model si {
 train si on cold { }
 `;
 
-const A = 5.431;
 
 /** 64 Si atoms at random in the 2×2×2 diamond supercell, no two closer than 2.1 Å (a random packing). */
-function randomPacking(seed: number): Structure {
-    const base = crystal('diamond', 'Si', A, { supercell: [2, 2, 2] });
-    const L = 2 * A;
-    const u = uniforms(seed);
-    const pos: number[] = [];
-    while (pos.length < 3 * 64) {
-        const p = [u() * L, u() * L, u() * L];
-        let ok = true;
-        for (let j = 0; j < pos.length / 3 && ok; j++) {
-            let d2 = 0;
-            for (let c = 0; c < 3; c++) {
-                let d = p[c]! - pos[3 * j + c]!;
-                d -= L * Math.round(d / L);
-                d2 += d * d;
-            }
-            ok = d2 >= 2.1 * 2.1;
-        }
-        if (ok) pos.push(...p);
-    }
-    return { ...base, positions: Float64Array.from(pos) };
-}
-
-/** The perfect 2×2×2 crystal with 10.862 Å of vacuum along z: two (001) surfaces. */
-function slab(): Structure {
-    const s = crystal('diamond', 'Si', A, { supercell: [2, 2, 2] });
-    const cell = Float64Array.from(s.cell!);
-    cell[8] = 4 * A;
-    return { ...s, cell, positions: s.positions.map((x, i) => (i % 3 === 2 ? x + A / 4 : x)) };
-}
 
 describe('domain of a model trained on crystalline silicon at 300 K', () => {
     let ir: SpecIR;
