@@ -41,3 +41,42 @@ export function uploadSlots(queue: GPUQueue, b: SlotBuffers, slots: SlotList, sp
     queue.writeBuffer(b.revOffsets, 0, slots.revOffsets);
     if (slots.revSlots.length > 0) queue.writeBuffer(b.revSlots, 0, slots.revSlots);
 }
+
+/**
+ * The buffers of one evaluation over a slot list (atoms N, slots N·M, reverse entries R, `ranges`
+ * per-atom species ranges): the slot list, per-atom energies, pair forces, virials, forces, and a readback
+ * of energy (N) + forces (N·4) + virial (N·9) floats. Capacities have headroom (`grow`).
+ */
+export interface EvaluationBuffers extends SlotBuffers {
+    readonly capacity: { readonly atoms: number; readonly slots: number; readonly rev: number };
+    readonly energy: GPUBuffer;
+    readonly pf: GPUBuffer;
+    readonly virial: GPUBuffer;
+    readonly forces: GPUBuffer;
+    readonly readback: GPUBuffer;
+}
+
+export function evaluationBuffers(device: GPUDevice, atoms: number, slots: number, rev: number, ranges: number): EvaluationBuffers {
+    const cap = { atoms: grow(atoms), slots: grow(slots), rev: grow(Math.max(1, rev)) };
+    const make = bufferMaker(device);
+    return {
+        capacity: cap,
+        dims: make('dims', 16, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST),
+        pv: make('pv', 16 * cap.slots),
+        nbRange: make('nb_range', 4 * ranges * cap.atoms),
+        species: make('species', 4 * cap.atoms),
+        counts: make('counts', 4 * cap.atoms),
+        revOffsets: make('rev_offsets', 4 * (cap.atoms + 1)),
+        revSlots: make('rev_slots', 4 * cap.rev),
+        energy: make('energy', 4 * cap.atoms),
+        pf: make('pf', 16 * cap.slots),
+        virial: make('virial', 36 * cap.atoms),
+        forces: make('forces', 16 * cap.atoms),
+        readback: make('readback', 56 * cap.atoms, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST),
+    };
+}
+
+/** Whether buffers made for a capacity hold this many atoms, slots and reverse entries. */
+export function holds(b: EvaluationBuffers | undefined, atoms: number, slots: number, rev: number): b is EvaluationBuffers {
+    return !!b && b.capacity.atoms >= atoms && b.capacity.slots >= slots && b.capacity.rev >= rev;
+}

@@ -12,7 +12,7 @@ import { packSortedSlots, type CsrNeighbors, type SlotList } from '../neighbors/
 import type { Structure } from '../structure.js';
 import { waitForQueue, type GpuContext } from './device.js';
 import { createBindGroup, encodeDispatch, pipelineCache, withValidation, type CompiledKernel } from './kernel.js';
-import { bufferMaker, destroyAll, grow, uploadSlots } from './buffers.js';
+import { bufferMaker, destroyAll, evaluationBuffers, holds, uploadSlots, type EvaluationBuffers } from './buffers.js';
 import { mapFloats, readBack } from './readback.js';
 
 export interface EnergyForces {
@@ -37,22 +37,9 @@ export interface EvaluateOptions {
 
 export type NeighborSource = (s: Structure, cutoff: number) => CsrNeighbors;
 
-export interface Buffers {
-    readonly capacity: { atoms: number; slots: number; rev: number };
-    readonly dims: GPUBuffer;
-    readonly pv: GPUBuffer;
-    readonly nbRange: GPUBuffer;
-    readonly species: GPUBuffer;
-    readonly counts: GPUBuffer;
-    readonly revOffsets: GPUBuffer;
-    readonly revSlots: GPUBuffer;
+export interface Buffers extends EvaluationBuffers {
     readonly g: GPUBuffer;
     readonly dedg: GPUBuffer;
-    readonly energy: GPUBuffer;
-    readonly pf: GPUBuffer;
-    readonly virial: GPUBuffer;
-    readonly forces: GPUBuffer;
-    readonly readback: GPUBuffer;
 }
 
 interface EvaluationKernels {
@@ -238,29 +225,15 @@ export class GpuEvaluator {
     }
 
     private ensureBuffers(atoms: number, slots: number, rev: number): Buffers {
-        const have = this.buffers?.capacity;
-        if (this.buffers && have && have.atoms >= atoms && have.slots >= slots && have.rev >= rev) return this.buffers;
+        if (holds(this.buffers, atoms, slots, rev)) return this.buffers;
         this.destroyBuffers();
         const device = this.ctx.device;
-        const cap = { atoms: grow(atoms), slots: grow(slots), rev: grow(Math.max(1, rev)) };
+        const base = evaluationBuffers(device, atoms, slots, rev, this.model.elements.length + 1);
         const make = bufferMaker(device);
-        const species1 = this.model.elements.length + 1;
         this.buffers = {
-            capacity: cap,
-            dims: make('dims', 16, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST),
-            pv: make('pv', 16 * cap.slots),
-            nbRange: make('nb_range', 4 * species1 * cap.atoms),
-            species: make('species', 4 * cap.atoms),
-            counts: make('counts', 4 * cap.atoms),
-            revOffsets: make('rev_offsets', 4 * (cap.atoms + 1)),
-            revSlots: make('rev_slots', 4 * cap.rev),
-            g: make('g', 4 * this.maxFunctions * cap.atoms),
-            dedg: make('dedg', 4 * this.maxFunctions * cap.atoms),
-            energy: make('energy', 4 * cap.atoms),
-            pf: make('pf', 16 * cap.slots),
-            virial: make('virial', 36 * cap.atoms),
-            forces: make('forces', 16 * cap.atoms),
-            readback: make('readback', 56 * cap.atoms, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST),
+            ...base,
+            g: make('g', 4 * this.maxFunctions * base.capacity.atoms),
+            dedg: make('dedg', 4 * this.maxFunctions * base.capacity.atoms),
         };
         return this.buffers;
     }
