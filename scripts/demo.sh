@@ -33,6 +33,8 @@ echo "== Stillinger-Weber reference"; node bin/nnp.js eval examples/silicon/mode
 node bin/nnp.js run examples/silicon/model.nnp melt
 # Lattice dynamics: phonons of the 3×3×3 diamond cell with the reference and the trained model, VDOS overlap.
 node bin/nnp.js run examples/silicon/model.nnp reference_phonons
+# One self-contained HTML page of it all: learning curve, parity plots, thermo traces, phonons, VDOS.
+node bin/nnp.js report examples/silicon/out
 # With n2p2's example potentials at hand (../shared/data or NNP_SHARED_DATA): import the liquid-water
 # potential and evaluate energy and forces of a 48-molecule box on WebGPU and with the float64 oracle.
 data="${NNP_SHARED_DATA:-$(cd .. && pwd)/shared/data}"

@@ -5,12 +5,17 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-# ASE (Debian's python3-ase) drives `nnp serve` in an end-to-end test
-if ! /usr/bin/python3 -c 'import ase' 2>/dev/null; then
+# ASE (Debian's python3-ase) drives `nnp serve` in an end-to-end test; headless Chromium renders
+# `nnp report`'s page in another
+missing=()
+/usr/bin/python3 -c 'import ase' 2>/dev/null || missing+=(python3-ase)
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
-    DEBIAN_FRONTEND=noninteractive apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-ase >/dev/null
+    echo "nnp: installing ${missing[*]} (Debian packages) for the end-to-end tests"
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
   else
-    echo "nnp: the ASE test needs Debian's python3-ase (apt-get install python3-ase as root)" >&2
+    echo "nnp: the end-to-end tests need Debian's ${missing[*]} (apt-get install ${missing[*]} as root)" >&2
   fi
 fi
 npm run build

@@ -21,11 +21,20 @@ function esc(s: string): string {
     return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
-function fmt(x: number): string {
+function fmt(x: number, digits = 3): string {
     if (x === 0) return '0';
     const a = Math.abs(x);
-    if (a >= 1e4 || a < 1e-3) return x.toExponential(1).replace('e+', 'e');
-    return Number(x.toPrecision(3)).toString();
+    if (a >= 1e4 || a < 1e-3) return x.toExponential(digits - 1).replace(/\.?0+e/, 'e').replace('e+', 'e');
+    return Number(x.toPrecision(digits)).toString();
+}
+
+/** Tick labels with the fewest significant digits (3 or more) that tell every tick apart. */
+function tickLabels(ticks: readonly number[]): string[] {
+    for (let digits = 3; digits < 12; digits++) {
+        const labels = ticks.map((t) => fmt(t, digits));
+        if (new Set(labels).size === labels.length) return labels;
+    }
+    return ticks.map((t) => String(t));
 }
 
 /** "Nice" tick values covering [lo, hi]. */
@@ -80,14 +89,16 @@ function axes(x: Axis, y: Axis, sx: (v: number) => number, sy: (v: number) => nu
     const { x0, x1, y0, y1 } = box;
     out.push(`<rect x="${x0}" y="${y1}" width="${x1 - x0}" height="${y0 - y1}" fill="none" stroke="#444"/>`);
     const ticks = (a: Axis) => (a.log ? logTicks(a.lo, a.hi) : linearTicks(a.lo, a.hi));
-    for (const t of ticks(x)) {
-        const px = sx(t).toFixed(1);
-        out.push(`<line x1="${px}" y1="${y0}" x2="${px}" y2="${y1}" stroke="#e4e4e4"/>`, `<text x="${px}" y="${y0 + 16}" text-anchor="middle">${fmt(t)}</text>`);
-    }
-    for (const t of ticks(y)) {
-        const py = sy(t).toFixed(1);
-        out.push(`<line x1="${x0}" y1="${py}" x2="${x1}" y2="${py}" stroke="#e4e4e4"/>`, `<text x="${x0 - 6}" y="${py}" dy="4" text-anchor="end">${fmt(t)}</text>`);
-    }
+    const xt = ticks(x);
+    tickLabels(xt).forEach((label, k) => {
+        const px = sx(xt[k]!).toFixed(1);
+        out.push(`<line x1="${px}" y1="${y0}" x2="${px}" y2="${y1}" stroke="#e4e4e4"/>`, `<text x="${px}" y="${y0 + 16}" text-anchor="middle">${label}</text>`);
+    });
+    const yt = ticks(y);
+    tickLabels(yt).forEach((label, k) => {
+        const py = sy(yt[k]!).toFixed(1);
+        out.push(`<line x1="${x0}" y1="${py}" x2="${x1}" y2="${py}" stroke="#e4e4e4"/>`, `<text x="${x0 - 6}" y="${py}" dy="4" text-anchor="end">${label}</text>`);
+    });
     return out;
 }
 
@@ -245,10 +256,11 @@ export function heatMap(title: string, xLabel: string, yLabel: string, zLabel: s
     }
     body.push(`<rect x="${barX}" y="${box.y1}" width="${barW}" height="${barH}" fill="none" stroke="#444"/>`);
     const sz = scaler({ lo, hi, log: false }, box.y0, box.y1);
-    for (const t of linearTicks(lo, hi)) {
-        const py = sz(t).toFixed(1);
-        body.push(`<line x1="${barX + barW}" y1="${py}" x2="${barX + barW + 4}" y2="${py}" stroke="#444"/><text x="${barX + barW + 6}" y="${py}" dy="4">${fmt(t)}</text>`);
-    }
+    const zt = linearTicks(lo, hi);
+    tickLabels(zt).forEach((label, k) => {
+        const py = sz(zt[k]!).toFixed(1);
+        body.push(`<line x1="${barX + barW}" y1="${py}" x2="${barX + barW + 4}" y2="${py}" stroke="#444"/><text x="${barX + barW + 6}" y="${py}" dy="4">${label}</text>`);
+    });
     body.push(`<text transform="translate(${W - 8} ${(box.y0 + box.y1) / 2}) rotate(-90)" text-anchor="middle">${esc(zLabel)}${zMax !== undefined && zMax < zHi ? ' (clipped)' : ''}</text>`);
     if (overlays.length > 0) body.push(...legend(overlays, box.x1));
     return frame(title, xLabel, yLabel, body);

@@ -166,7 +166,7 @@ export function buildReport(problem: TrainProblem, result: TrainResult, backend:
     };
 }
 
-function learningCurve(history: readonly EpochRecord[]): string {
+export function learningCurve(history: readonly EpochRecord[]): string {
     const x = history.map((r) => r.epoch);
     const series = [
         { name: 'train energy (meV/atom)', color: COLORS.train, x, y: history.map((r) => 1000 * r.train.energyRmse) },
