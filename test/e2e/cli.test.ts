@@ -29,7 +29,7 @@ describe('nnp --help', () => {
 
     it('rejects an unknown command and an unknown option in one line', () => {
         const a = nnp(['frobnicate']);
-        expect([a.code, a.err.trim()]).toEqual([2, "nnp: unknown command 'frobnicate' (commands: check, compile, eval, import, export, convert, serve, train, run, gpu, lsp; see nnp --help)"]);
+        expect([a.code, a.err.trim()]).toEqual([2, "nnp: unknown command 'frobnicate' (commands: check, compile, eval, import, export, convert, serve, train, run, report, gpu, lsp; see nnp --help)"]);
         const b = nnp(['check', '--fast', 'x.nnp']);
         expect(b.code).toBe(2);
         expect(b.err.trim().split('\n')).toHaveLength(1);

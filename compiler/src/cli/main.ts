@@ -126,21 +126,6 @@ const COMMANDS: Readonly<Record<string, Command>> = {
             return convertCommand({ input: args[0]!, output: args[1]!, ...(from ? { from } : {}), ...(to ? { to } : {}), units: { length, energy } }, io.out);
         },
     },
-    report: {
-        usage: 'nnp report <output-dir> [-o <file.html>]',
-        summary: 'one self-contained HTML page of a folder\'s training and run results',
-        help: 'Collects what nnp train and nnp run wrote under <output-dir> (training reports and logs, every\n'
-            + 'run\'s summary.json with its CSV logs and SVG plots) into one HTML page with inline plots and tables:\n'
-            + 'learning curves, parity plots, MD thermo traces, VDOS, phonon frequencies, NEB profiles, optimiser\n'
-            + 'convergence, rankings, landscapes, uncertainty scores. No network access needed to view it.\n'
-            + 'Default output: <output-dir>/report.html.',
-        options: { output: { type: 'string', short: 'o' } },
-        run: async (args, v, io) => {
-            if (args.length !== 1) throw new CliError('nnp report: usage: nnp report <output-dir> [-o <file.html>]', ExitCode.Usage);
-            const { reportCommand } = await import('./commands/report.js');
-            return reportCommand(args[0]!, v['output'] as string | undefined, io.out);
-        },
-    },
     serve: {
         usage: 'nnp serve <spec.nnp> --ipi <host:port|unix:name> --structure <file> [--backend webgpu|reference] [--model name]',
         summary: 'answer i-PI force requests (ASE SocketIOCalculator, i-PI, LAMMPS fix ipi)',
@@ -216,6 +201,21 @@ const COMMANDS: Readonly<Record<string, Command>> = {
             if (backend !== 'webgpu' && backend !== 'reference') throw new CliError(`nnp run: --backend must be webgpu or reference, got '${backend}'`, ExitCode.Usage);
             const { runCommand } = await import('./commands/run.js');
             return runCommand(args[0]!, args[1], backend, io.out, io.err, v['resume'] === true);
+        },
+    },
+    report: {
+        usage: 'nnp report <output-dir> [-o <file.html>]',
+        summary: 'one self-contained HTML page of a folder\'s training and run results',
+        help: 'Collects what nnp train and nnp run wrote under <output-dir> (training reports and logs, every\n'
+            + 'run\'s summary.json with its CSV logs and SVG plots) into one HTML page with inline plots and tables:\n'
+            + 'learning curves, parity plots, MD thermo traces, VDOS, phonon frequencies, NEB profiles, optimiser\n'
+            + 'convergence, rankings, landscapes, uncertainty scores. No network access needed to view it.\n'
+            + 'Default output: <output-dir>/report.html.',
+        options: { output: { type: 'string', short: 'o' } },
+        run: async (args, v, io) => {
+            if (args.length !== 1) throw new CliError('nnp report: usage: nnp report <output-dir> [-o <file.html>]', ExitCode.Usage);
+            const { reportCommand } = await import('./commands/report.js');
+            return reportCommand(args[0]!, v['output'] as string | undefined, io.out);
         },
     },
     gpu: {
