@@ -64,3 +64,40 @@ it('ASE reads our extended XYZ (from n2p2 input.data) with every number exact', 
         expect(ase[k]!.forces).toEqual([...s.forces!]);
     });
 });
+
+it('round trips: ASE writes extended XYZ, nnp reads every number as ASE does, and extxyz → input.data → extxyz keeps them exactly', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nnp-ase-write-'));
+    const ours = join(dir, 'cu2s.extxyz');
+    const nnp = join(ROOT, 'bin', 'nnp.js');
+    expect(run(process.execPath, [nnp, 'convert', sharedData('n2p2', 'structures', 'Cu2S_PBE.train.data'), ours]).code).toBe(0);
+    // ASE writes what it read (positions and forces with its own 8 decimals, energy and cell in full),
+    // then reads its file back: nnp must read that file to the same numbers
+    const fromAse = join(dir, 'ase.extxyz');
+    const script = [
+        'import json, sys',
+        'from ase.io import read, write',
+        "write(sys.argv[2], read(sys.argv[1], ':'), format='extxyz')",
+        "frames = read(sys.argv[2], ':')",
+        "print(json.dumps([dict(symbols=a.get_chemical_symbols(), positions=a.positions.ravel().tolist(), cell=a.cell.array.ravel().tolist(), pbc=a.pbc.tolist(), energy=a.get_potential_energy(), forces=a.get_forces().ravel().tolist()) for a in frames]))",
+    ].join('\n');
+    const r = run(PYTHON, ['-c', script, ours, fromAse]);
+    expect(r.code, r.err).toBe(0);
+    const ase = JSON.parse(r.out) as Array<{ symbols: string[]; positions: number[]; cell: number[]; pbc: boolean[]; energy: number; forces: number[] }>;
+    const read = readStructures(fromAse);
+    expect(read).toHaveLength(ase.length);
+    const same = (a: ReturnType<typeof readStructures>[number], b: { symbols: string[]; positions: number[]; cell: number[]; pbc: boolean[]; energy: number; forces: number[] }) => {
+        expect(a.symbols).toEqual(b.symbols);
+        expect([...a.positions]).toEqual(b.positions);
+        expect([...a.cell!]).toEqual(b.cell);
+        expect([...a.pbc]).toEqual(b.pbc);
+        expect(a.energy).toBe(b.energy);
+        expect([...a.forces!]).toEqual(b.forces);
+    };
+    read.forEach((s, k) => same(s, ase[k]!));
+    // and through n2p2's input.data (eV and Å) and back
+    const data = join(dir, 'input.data');
+    const back = join(dir, 'back.extxyz');
+    expect(run(process.execPath, [nnp, 'convert', fromAse, data]).code).toBe(0);
+    expect(run(process.execPath, [nnp, 'convert', data, back]).code).toBe(0);
+    readStructures(back).forEach((s, k) => same(s, ase[k]!));
+});

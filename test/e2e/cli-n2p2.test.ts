@@ -66,6 +66,7 @@ describe('nnp import / eval / export with n2p2 potentials', () => {
         expect(lammps).toContain('units           metal');
         expect(lammps).toMatch(/pair_style {6}hdnnp 6\.35012653\d* dir \.\/ .* cflength 1\.88972612\d* cfenergy 0\.0367493\d*/);
         expect(lammps).toContain('pair_coeff      * * H O');
+        expect(lammps).toContain('read_data       structure.lmp        # e.g. from: nnp convert structure.xyz structure.lmp --elements H,O');
         const again = join(dir, 'again.nnp');
         expect(nnp(['import', 'n2p2', out, '-o', again, ...atomic]).code).toBe(0);
         const a = evalJson(water, h2o48, ['--backend', 'reference', ...atomic]);

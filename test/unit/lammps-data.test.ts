@@ -51,3 +51,12 @@ it('orders atom types by atomic number and writes their masses', () => {
     expect(text).toContain('Masses\n\n1 1.008 # H\n2 15.999 # O\n');
     expect(text).toContain('\n1 2 0 0 0\n2 1 0.96 0 0\n');
 });
+
+it('numbers the types as the potential does when the structure lacks one of its elements, and names a stray element', () => {
+    const oxygen = { symbols: ['O', 'O'], positions: Float64Array.from([0, 0, 0, 1.2, 0, 0]), pbc: [false, false, false] as [boolean, boolean, boolean], info: {} };
+    const text = writeLammpsData(oxygen, ['H', 'O']);
+    expect(text.split('\n')[0]).toBe('# LAMMPS data file written by nnp (atom_style atomic); types: 1 H, 2 O');
+    expect(text).toContain('2 atom types');
+    expect(text).toContain('\n1 2 0 0 0\n2 2 1.2 0 0\n');
+    expect(() => writeLammpsData(oxygen, ['H', 'C'])).toThrow('the structure has element O, not among the atom types H, C');
+});

@@ -108,12 +108,14 @@ const COMMANDS: Readonly<Record<string, Command>> = {
         },
     },
     convert: {
-        usage: 'nnp convert <in> <out> [--from extxyz|n2p2] [--to extxyz|n2p2|lammps] [--length-unit A|bohr] [--energy-unit eV|Ha]',
+        usage: 'nnp convert <in> <out> [--from extxyz|n2p2] [--to extxyz|n2p2|lammps] [--length-unit A|bohr] [--energy-unit eV|Ha] [--elements A,B,…]',
         summary: 'convert structures between extended XYZ, n2p2 input.data and LAMMPS data',
         help: 'Reads every structure of <in> and writes them to <out>, atomically. Formats come from the extensions\n'
             + '(.xyz/.extxyz extended XYZ as ASE reads it, .data n2p2 input.data, .lmp LAMMPS data with one structure)\n'
-            + 'or from --from/--to. The unit flags give the units of n2p2 files (which carry none), default A and eV.',
-        options: { from: { type: 'string' }, to: { type: 'string' }, 'length-unit': { type: 'string' }, 'energy-unit': { type: 'string' } },
+            + 'or from --from/--to. The unit flags give the units of n2p2 files (which carry none), default A and eV.\n'
+            + 'LAMMPS atom types: the structure\'s elements by atomic number, or --elements in the given order (use the\n'
+            + 'potential\'s elements, as in its in.lammps pair_coeff line, when the structure lacks some of them).',
+        options: { from: { type: 'string' }, to: { type: 'string' }, 'length-unit': { type: 'string' }, 'energy-unit': { type: 'string' }, elements: { type: 'string' } },
         run: async (args, v, io) => {
             if (args.length !== 2) throw new CliError('nnp convert: usage: nnp convert <in> <out>', ExitCode.Usage);
             const from = v['from'] as string | undefined;
@@ -123,7 +125,8 @@ const COMMANDS: Readonly<Record<string, Command>> = {
             const length = unitFactor('nnp convert', 'length-unit', v['length-unit'], LENGTH_UNITS, 'A').factor;
             const energy = unitFactor('nnp convert', 'energy-unit', v['energy-unit'], ENERGY_UNITS, 'eV').factor;
             const { convertCommand } = await import('./commands/convert.js');
-            return convertCommand({ input: args[0]!, output: args[1]!, ...(from ? { from } : {}), ...(to ? { to } : {}), units: { length, energy } }, io.out);
+            const elements = typeof v['elements'] === 'string' ? v['elements'].split(',').map((e) => e.trim()).filter((e) => e !== '') : undefined;
+            return convertCommand({ input: args[0]!, output: args[1]!, ...(from ? { from } : {}), ...(to ? { to } : {}), units: { length, energy }, ...(elements ? { elements } : {}) }, io.out);
         },
     },
     serve: {

@@ -1,8 +1,9 @@
 // LAMMPS data files (atom_style atomic) from a structure, for MD with an exported potential
 // (pair_style hdnnp). LAMMPS wants a restricted triclinic box: a along x, b in the xy plane;
 // the cell is rotated into that frame through fractional coordinates, which keeps every distance.
-// Atom types are the elements in ascending atomic number (the order of `nnp export n2p2`), so
-// `pair_coeff * * hdnnp <cutoff> <elements…>` lists them in that order.
+// Atom types are the given elements in that order (a potential's elements, so that a structure
+// lacking one still numbers the others as `pair_coeff * * <elements…>` does), by default the
+// structure's own elements in ascending atomic number (the order of `nnp export n2p2`).
 import { elementBySymbol } from '../../../language/src/elements.js';
 import { invert3 } from '../math/mat3.js';
 import type { Structure } from '../structure.js';
@@ -33,8 +34,10 @@ export function lammpsBox(cell: ArrayLike<number>): LammpsBox {
 
 const num = (x: number) => (Object.is(x, -0) ? '0' : String(x));
 
-export function writeLammpsData(s: Structure): string {
-    const types = [...new Set(s.symbols)].sort((p, q) => (elementBySymbol(p)?.z ?? 0) - (elementBySymbol(q)?.z ?? 0));
+export function writeLammpsData(s: Structure, elements?: readonly string[]): string {
+    const types = elements ? [...elements] : [...new Set(s.symbols)].sort((p, q) => (elementBySymbol(p)?.z ?? 0) - (elementBySymbol(q)?.z ?? 0));
+    const stray = [...new Set(s.symbols)].filter((e) => !types.includes(e));
+    if (stray.length > 0) throw new Error(`the structure has element${stray.length === 1 ? '' : 's'} ${stray.join(', ')}, not among the atom types ${types.join(', ')}`);
     const typeOf = new Map(types.map((t, i) => [t, i + 1]));
     const n = s.symbols.length;
     let box: LammpsBox;

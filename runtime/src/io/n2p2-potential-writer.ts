@@ -117,7 +117,8 @@ function symfunctionArgs(f: SymmetryFunctionIR, L: number): string {
 /**
  * A complete LAMMPS input for the exported potential (pair_style hdnnp of n2p2's LAMMPS interface):
  * metal units (Å, eV, ps), cflength/cfenergy converting them to the file units, the cutoff, and the
- * elements in atom-type order (ascending atomic number, as `nnp convert … .lmp` numbers the types).
+ * elements in atom-type order (ascending atomic number; `nnp convert … .lmp --elements` numbers the
+ * types the same way, also for a structure that lacks one of them).
  */
 export function lammpsInput(model: ModelIR, units: N2p2Units): string {
     const elements = model.elements.map((e) => e.symbol).join(' ');
@@ -127,7 +128,7 @@ export function lammpsInput(model: ModelIR, units: N2p2Units): string {
         'units           metal',
         'boundary        p p p',
         'atom_style      atomic',
-        'read_data       structure.lmp        # e.g. from: nnp convert structure.xyz structure.lmp',
+        `read_data       structure.lmp        # e.g. from: nnp convert structure.xyz structure.lmp --elements ${model.elements.map((e) => e.symbol).join(',')}`,
         '',
         `pair_style      hdnnp ${model.maxCutoff} dir ./ showew no showewsum 100 resetew yes maxew 1000 cflength ${1 / units.length} cfenergy ${1 / units.energy}`,
         `pair_coeff      * * ${elements}`,

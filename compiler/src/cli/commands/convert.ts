@@ -13,6 +13,8 @@ export interface ConvertOptions {
     readonly to?: StructureFormat | 'lammps';
     /** Unit factors (Å, eV per file unit) of n2p2 files on either side. */
     readonly units: { readonly length: number; readonly energy: number };
+    /** LAMMPS atom types: these elements in this order (a potential's `pair_coeff` order). */
+    readonly elements?: readonly string[];
 }
 
 export function convertCommand(o: ConvertOptions, out: (line: string) => void): number {
@@ -20,7 +22,13 @@ export function convertCommand(o: ConvertOptions, out: (line: string) => void): 
     const to = o.to ?? (extname(o.output).toLowerCase() === '.lmp' ? 'lammps' : undefined);
     if (to === 'lammps') {
         if (structures.length !== 1) throw new CliError(`nnp convert: a LAMMPS data file holds one structure; ${o.input} has ${structures.length}`, ExitCode.InputErrors);
-        writeFileAtomic(o.output, writeLammpsData(structures[0]!));
+        let text: string;
+        try {
+            text = writeLammpsData(structures[0]!, o.elements);
+        } catch (e) {
+            throw new CliError(`nnp convert: ${o.input}: ${(e as Error).message}`, ExitCode.InputErrors);
+        }
+        writeFileAtomic(o.output, text);
     } else {
         const toN2p2 = to === 'n2p2' || (!to && /\.data$/i.test(o.output));
         writeStructures(o.output, structures, to, toN2p2 ? o.units : undefined);
