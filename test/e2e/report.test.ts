@@ -1,4 +1,4 @@
-// `nnp report`: a small project trains a silicon model and runs md, phonons, optimize, uncertainty,
+// `nnp report`: a small project trains a silicon model (nnp run trains it first) and runs md, phonons, optimize, uncertainty,
 // neb and path; the report of its output folder is one self-contained HTML file (no script, no
 // external reference) that headless Chromium renders with every section, table and plot: each plot's
 // box on the screenshot holds drawn lines and coloured marks, not a blank or broken image.
@@ -132,10 +132,11 @@ describe('nnp report', () => {
         writeStructures(join(dir, 'b.xyz'), [at(0.623, 0.028)]);
         writeStructures(join(dir, 'c.xyz'), [at(-0.050, 0.467)]);
         writeFileSync(join(dir, 'project.nnp'), SPEC);
-        const t = nnp(['train', 'project.nnp'], dir);
-        expect(t.code, t.err).toBe(0);
+        // no nnp train: nnp run trains the model its runs need first
         const r = nnp(['run', 'project.nnp'], dir);
         expect(r.code, r.err).toBe(0);
+        expect(r.err).toContain("nnp run: 'warm': model 'si' has no weights yet: training it first (train si on d)");
+        expect(r.out).toMatch(/^si train +energy RMSE/m);
     }, 600_000);
 
     it('writes one self-contained HTML page, the same bytes each time', () => {

@@ -2,7 +2,9 @@
 // (trained or imported weights) or an analytic reference potential (its generated kernels), on WebGPU
 // or with the float64 reference.
 // Each protocol lives in protocols/; each run writes its files and a summary.json under its output
-// folder (`output "dir"`, default out/<run name>).
+// folder (`output "dir"`, default out/<run name>). A model with a train block but no weights yet is
+// trained first (as `nnp train --resume` would: an interrupted training continues), so that one
+// `nnp run spec.nnp` takes a spec from its data to its results.
 import { mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { SpecIR } from '../../ir/model-ir.js';
@@ -11,7 +13,7 @@ import { writeFileAtomic } from '../../../../runtime/src/io/atomic-write.js';
 import type { Structure } from '../../../../runtime/src/structure.js';
 import { createEvaluator, createPotentialEvaluator, type Backend } from '../backend.js';
 import { CliError, ExitCode } from '../cli-error.js';
-import { loadSpecIr, modelParameters } from '../load-model.js';
+import { loadSpecIr, modelParameters, weightsPath } from '../load-model.js';
 import { find, type LoadedCalculator } from './protocols/context.js';
 import { PROTOCOLS } from './protocols/index.js';
 
@@ -21,6 +23,14 @@ export async function runCommand(spec: string, name: string | undefined, backend
     const selected = name ? ir.runs.filter((r) => r.name === name) : ir.runs;
     if (selected.length === 0) throw new CliError(`nnp run: no run named '${name}' in ${spec} (runs: ${ir.runs.map((r) => r.name).join(', ')})`);
     const specDir = dirname(resolve(spec));
+    const trainIfNeeded = async (calc: string, runName: string) => {
+        const model = ir.models.find((m) => m.name === calc);
+        const training = ir.trainings.find((t) => t.model === calc);
+        if (!model || !training || weightsPath(ir, model, specDir)) return;
+        err(`nnp run: '${runName}': model '${calc}' has no weights yet: training it first (train ${calc} on ${training.datasets.join(', ')})`);
+        const { trainCommand } = await import('./train.js');
+        await trainCommand({ spec, resume: true, backend, model: calc }, out, err);
+    };
     let status = 0;
     for (const run of selected) {
         const protocol = PROTOCOLS[run.protocol];
@@ -31,6 +41,7 @@ export async function runCommand(spec: string, name: string | undefined, backend
         }
         const opened: LoadedCalculator[] = [];
         const calculatorNamed = async (calc: string) => {
+            await trainIfNeeded(calc, run.name);
             const loaded = await loadCalculator(ir, calc, run.name, specDir, backend);
             opened.push(loaded);
             return loaded;
