@@ -55,9 +55,13 @@ it('many-body: a pair fit cannot represent the three-body energy Δ, the angular
     script('make-trimers.mjs', dir);
     for (const f of ['trimers.xyz', 'triangles.xyz']) expect(readFileSync(join(dir, f), 'utf8'), f).toBe(readFileSync(join(EXAMPLE, f), 'utf8'));
 
-    const train = nnp(['train', 'model.nnp'], dir);
-    expect(train.code, train.err).toBe(0);
-    for (const m of ['pair', 'radial_net', 'angular_net']) expect(train.out).toMatch(new RegExp(`${m} validation energy RMSE`));
+    // nnp run trains the three models (no weights yet), then evaluates each on the test triangles
+    const run = nnp(['run', 'model.nnp'], dir);
+    expect(run.code, run.err).toBe(0);
+    for (const m of ['pair', 'radial_net', 'angular_net']) {
+        expect(run.out).toMatch(new RegExp(`${m} validation energy RMSE`));
+        expect(run.out).toMatch(new RegExp(`^test_${m}: 50 structures vs ref: energy RMSE`, 'm'));
+    }
 
     const table = script('analyze.mjs', dir);
     expect(table).toMatch(/\| radial \+ angular network \| [\d.]+ \| [\d.]+ \|/);
@@ -72,6 +76,15 @@ it('many-body: a pair fit cannot represent the three-body energy Δ, the angular
     // equilateral 11/8 · C₉/s⁹ > 0, collinear (cosines 1, 1, −1; sides s, s, 2s) −2 C₉/(8 s⁹) < 0 (meV)
     for (const r of eq.rows) expect(r.delta).toBeCloseTo((1e3 * C9 * 11) / 8 / r.s ** 9, 2);
     for (const r of lin.rows) expect(r.delta).toBeCloseTo((-1e3 * C9) / 4 / r.s ** 9, 2);
+
+    // the spec's evaluate runs give the same errors per family (per atom there, per trimer here)
+    for (const m of ['pair', 'radial_net', 'angular_net'] as const) {
+        const s = JSON.parse(readFileSync(join(dir, 'out', `test_${m}`, 'summary.json'), 'utf8')) as { groups: Record<string, { structures: number; energyRmse: number }> };
+        for (const [family, f] of [['equilateral', eq], ['linear', lin]] as const) {
+            expect(s.groups[family]!.structures).toBe(25);
+            expect(3 * s.groups[family]!.energyRmse).toBeCloseTo(f.rmse[m]!, 1);
+        }
+    }
 
     // the angular network learns Δ on both shapes
     expect(eq.rmse['angular_net']).toBeLessThan(0.6);

@@ -50,6 +50,7 @@ export type NnpKeywordNames =
     | "beta_tin"
     | "bins"
     | "bootstrap"
+    | "by"
     | "c"
     | "c9"
     | "center"
@@ -87,6 +88,7 @@ export type NnpKeywordNames =
     | "eta"
     | "etamax"
     | "etatau"
+    | "evaluate"
     | "every"
     | "exp"
     | "exponential"
@@ -105,6 +107,7 @@ export type NnpKeywordNames =
     | "gamma"
     | "gaussian"
     | "grid"
+    | "group"
     | "guard"
     | "hard"
     | "harmonic"
@@ -766,6 +769,21 @@ export function isFmax(item: unknown): item is Fmax {
     return reflection.isInstance(item, Fmax.$type);
 }
 
+export interface GroupBy extends langium.AstNode {
+    readonly $container: Run;
+    readonly $type: 'GroupBy';
+    key: string;
+}
+
+export const GroupBy = {
+    $type: 'GroupBy',
+    key: 'key'
+} as const;
+
+export function isGroupBy(item: unknown): item is GroupBy {
+    return reflection.isInstance(item, GroupBy.$type);
+}
+
 export interface Guard extends langium.AstNode {
     readonly $container: Run;
     readonly $type: 'Guard';
@@ -1187,10 +1205,10 @@ export function isPotentialTerm(item: unknown): item is PotentialTerm {
     return reflection.isInstance(item, PotentialTerm.$type);
 }
 
-export type Protocol = 'md' | 'neb' | 'optimize' | 'path' | 'phonons' | 'rank' | 'uncertainty';
+export type Protocol = 'evaluate' | 'md' | 'neb' | 'optimize' | 'path' | 'phonons' | 'rank' | 'uncertainty';
 
 export function isProtocol(item: unknown): item is Protocol {
-    return item === 'md' || item === 'optimize' || item === 'phonons' || item === 'neb' || item === 'rank' || item === 'uncertainty' || item === 'path';
+    return item === 'md' || item === 'optimize' || item === 'phonons' || item === 'neb' || item === 'rank' || item === 'uncertainty' || item === 'path' || item === 'evaluate';
 }
 
 export interface Quantity extends langium.AstNode {
@@ -1290,7 +1308,7 @@ export function isRun(item: unknown): item is Run {
     return reflection.isInstance(item, Run.$type);
 }
 
-export type RunItem = CellRelax | Climbing | Compare | Dimension | Displacement | Distance | Ensemble | Fmax | Guard | Images | MaxSteps | Method | NebEnds | OutputDir | OutputFile | PathAxis | Relax | Seed | Select | Spring | Steps | StructureList | StructureSource | Supercell | Timestep | UncertaintyOn | Vdos | Velocities;
+export type RunItem = CellRelax | Climbing | Compare | Dimension | Displacement | Distance | Ensemble | Fmax | GroupBy | Guard | Images | MaxSteps | Method | NebEnds | OutputDir | OutputFile | PathAxis | Relax | Seed | Select | Spring | Steps | StructureList | StructureSource | Supercell | Timestep | UncertaintyOn | Vdos | Velocities;
 
 export const RunItem = {
     $type: 'RunItem'
@@ -1799,6 +1817,7 @@ export type NnpAstType = {
     Epochs: Epochs
     FileStructure: FileStructure
     Fmax: Fmax
+    GroupBy: GroupBy
     Guard: Guard
     Images: Images
     Import: Import
@@ -2286,6 +2305,15 @@ export class NnpAstReflection extends langium.AbstractAstReflection {
             properties: {
                 value: {
                     name: Fmax.value
+                }
+            },
+            superTypes: [RunItem.$type]
+        },
+        GroupBy: {
+            name: GroupBy.$type,
+            properties: {
+                key: {
+                    name: GroupBy.key
                 }
             },
             superTypes: [RunItem.$type]

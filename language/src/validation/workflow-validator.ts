@@ -174,6 +174,7 @@ export const PROTOCOL_RULES: Readonly<Record<Run['protocol'], ProtocolRules>> = 
     rank: { required: ['StructureList'], allowed: ['StructureList', 'Relax', 'Method', 'Fmax', 'MaxSteps'] },
     uncertainty: { required: ['UncertaintyOn'], allowed: ['UncertaintyOn', 'Distance', 'Select'] },
     path: { required: [SOURCE, 'PathAxis'], allowed: [...SOURCE, 'PathAxis', 'NebEnds'] },
+    evaluate: { required: ['UncertaintyOn'], allowed: ['UncertaintyOn', 'Compare', 'GroupBy'] },
 };
 
 /** The keyword that starts each run item, for messages. */
@@ -182,7 +183,7 @@ const ITEM_KEYWORD: Readonly<Record<RunItemType, string>> = {
     Dimension: 'dimension', OutputFile: 'trajectory/log/restart', OutputDir: 'output', Guard: 'guard', Method: 'method', Fmax: 'fmax',
     MaxSteps: 'max_steps', CellRelax: 'relax_cell', Supercell: 'supercell', Displacement: 'displacement', Vdos: 'vdos', Compare: 'compare',
     NebEnds: 'initial/final', Images: 'images', Spring: 'spring', Climbing: 'climbing', StructureList: 'structures', Relax: 'relax',
-    UncertaintyOn: 'on', Distance: 'distance', Select: 'select', PathAxis: 'axis', Seed: 'seed',
+    UncertaintyOn: 'on', Distance: 'distance', Select: 'select', PathAxis: 'axis', Seed: 'seed', GroupBy: 'group by',
 };
 
 /** Items that may appear more than once, keyed so that repeats of the same kind are still caught. */

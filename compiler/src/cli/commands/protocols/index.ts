@@ -1,5 +1,6 @@
 // The protocols `nnp run` can run, by the name the grammar gives them.
 import type { Protocol } from './context.js';
+import { evaluateProtocol } from './evaluate.js';
 import { mdProtocol } from './md.js';
 import { nebProtocol } from './neb.js';
 import { optimizeProtocol } from './optimize.js';
@@ -16,4 +17,5 @@ export const PROTOCOLS: Readonly<Record<string, Protocol>> = {
     phonons: phononsProtocol,
     rank: rankProtocol,
     uncertainty: uncertaintyProtocol,
+    evaluate: evaluateProtocol,
 };
