@@ -39,3 +39,23 @@ it('heats a crystal with Langevin MD and samples frames along the temperature ra
     expect(excess).toBeGreaterThan(0.3 * 1.5 * 8.617e-5 * 600);
     expect(excess).toBeLessThan(2.5 * 1.5 * 8.617e-5 * 600);
 });
+
+it('dimension 2 keeps a planar structure in its plane: md and rattling move x and y only', async () => {
+    // a (001) diamond slab seen from above is not planar; a planar start: one z = 0 layer of a square lattice
+    const doc = await checkText(`potential m = morse Ar { depth 0.2 eV alpha 1.4 /A r0 3.8 A cutoff 9 A shift }
+dataset d {
+  sample m { crystal sc Ar a 3.8 A supercell 4 4 1 dimension 2 md 800 K timestep 10 fs frames 4 every 20 steps seed 1 }
+  sample m { crystal sc Ar a 3.8 A supercell 4 4 1 dimension 2 rattle 0.1 A frames 2 seed 1 }
+  sample m { crystal sc Ar a 3.8 A supercell 4 4 1 rattle 0.1 A frames 1 seed 1 }
+}
+`);
+    expect((doc.diagnostics ?? []).filter((d) => d.severity === 1)).toEqual([]);
+    const ir = lowerSpec(doc.parseResult.value);
+    const [md, rattled, free] = ir.datasets[0]!.sources.map((s) => sample(s, ir.potentials[0]!));
+    const zs = (f: { positions: Float64Array }) => Array.from(f.positions).filter((_, k) => k % 3 === 2);
+    for (const f of [...md!, ...rattled!]) {
+        expect(zs(f)).toEqual(zs(f).map(() => 0));
+        expect(Array.from(f.positions).some((x, k) => k % 3 !== 2 && Math.abs(x - Math.round(x / 3.8) * 3.8) > 1e-3)).toBe(true);
+    }
+    expect(zs(free![0]!).some((z) => z !== 0)).toBe(true);
+});

@@ -27,20 +27,50 @@ export function sample(source: PlainIR, potential: PotentialIR, options: SampleO
     const items = source['items'] as PlainIR[];
     const seed = (items.find((i) => i.type === 'Seed')?.['value'] as number | undefined) ?? 0;
     const random = new NormalStream(seed + 1);
+    // `dimension 2`: planar systems stay in their plane (no z velocities, noise or displacements)
+    const dims = ((items.find((i) => i.type === 'Dimension')?.['value'] as number | undefined) ?? 3) === 2 ? 2 : 3;
     const starts: Structure[] = items.flatMap((i) => structuresOf(i, options.readFile));
     const frames: Structure[] = [];
-    for (const method of items.filter((i) => i.type === 'SampleRattle' || i.type === 'SampleMd')) {
+    for (const method of items.filter((i) => i.type === 'SampleRattle' || i.type === 'SampleMd' || i.type === 'SampleStrain')) {
         for (const start of starts) {
-            if (method.type === 'SampleRattle') frames.push(...rattle(start, potential, method['amplitude'] as number, method['frames'] as number, random));
-            else frames.push(...langevin(start, potential, method, random));
+            if (method.type === 'SampleRattle') frames.push(...rattle(start, potential, method['amplitude'] as number, method['frames'] as number, random, dims));
+            else if (method.type === 'SampleStrain') frames.push(...strain(start, potential, method, random, dims));
+            else frames.push(...langevin(start, potential, method, random, dims));
         }
     }
     return frames;
 }
 
-/** Independent Gaussian displacements of standard deviation `amplitude` (Å) per coordinate. */
-function rattle(start: Structure, potential: PotentialIR, amplitude: number, count: number, random: NormalStream): Structure[] {
-    return Array.from({ length: count }, () => label(potential, { ...start, positions: start.positions.map((x) => x + amplitude * random.next()) }));
+/** Independent Gaussian displacements of standard deviation `amplitude` (Å) per coordinate (x, y only in 2-D). */
+function rattle(start: Structure, potential: PotentialIR, amplitude: number, count: number, random: NormalStream, dims: 2 | 3): Structure[] {
+    return Array.from({ length: count }, () => label(potential, { ...start, positions: start.positions.map((x, k) => (dims === 2 && k % 3 === 2 ? x : x + amplitude * random.next())) }));
+}
+
+/**
+ * Homogeneously strained copies (`strain s [rattle A] frames n`): a symmetric small strain ε with its
+ * six independent components ε_xx, ε_yy, ε_zz, ε_xy = ε_yx, ε_xz, ε_yz each Gaussian with standard
+ * deviation s (dimensionless; in 2-D only ε_xx, ε_yy, ε_xy), applied as the deformation gradient
+ * F = I + ε to the cell rows and to the atoms (fractional coordinates kept: r' = F r, a' = F a), then
+ * the atoms rattled by a Gaussian of standard deviation A per coordinate. Needs a periodic cell.
+ */
+function strain(start: Structure, potential: PotentialIR, item: PlainIR, random: NormalStream, dims: 2 | 3): Structure[] {
+    if (!start.cell) throw new Error('strain sampling needs a periodic structure with a cell');
+    const s = item['amount'] as number;
+    const amplitude = (item['rattle'] as number | undefined) ?? 0;
+    const count = item['frames'] as number;
+    const apply = (F: number[], v: ArrayLike<number>) => Float64Array.from({ length: v.length }, (_, k) => {
+        const i = k - (k % 3);
+        const a = k % 3;
+        return F[3 * a]! * v[i]! + F[3 * a + 1]! * v[i + 1]! + F[3 * a + 2]! * v[i + 2]!;
+    });
+    return Array.from({ length: count }, () => {
+        const e = [0, 0, 0, 0, 0, 0].map(() => s * random.next()); // xx yy zz xy xz yz
+        if (dims === 2) e[2] = e[4] = e[5] = 0;
+        const F = [1 + e[0]!, e[3]!, e[4]!, e[3]!, 1 + e[1]!, e[5]!, e[4]!, e[5]!, 1 + e[2]!];
+        const positions = apply(F, start.positions);
+        if (amplitude > 0) for (let k = 0; k < positions.length; k++) if (!(dims === 2 && k % 3 === 2)) positions[k]! += amplitude * random.next();
+        return label(potential, { ...start, positions, cell: apply(F, start.cell!), info: { ...start.info, strain: e.join(' ') } });
+    });
 }
 
 /**
@@ -48,7 +78,7 @@ function rattle(start: Structure, potential: PotentialIR, amplitude: number, cou
  * linearly from T to T_end over the run; a frame every `every` steps after an equilibration of
  * `every` steps, labelled with the evaluation the step made anyway.
  */
-function langevin(start: Structure, potential: PotentialIR, md: PlainIR, random: NormalStream): Structure[] {
+function langevin(start: Structure, potential: PotentialIR, md: PlainIR, random: NormalStream, dims: 2 | 3): Structure[] {
     const dt = md['timestep'] as number;
     const frames = md['frames'] as number;
     const every = md['every'] as number;
@@ -57,10 +87,10 @@ function langevin(start: Structure, potential: PotentialIR, md: PlainIR, random:
     const n = start.symbols.length;
     const masses = Float64Array.from(start.symbols, (s) => elementBySymbol(s)?.mass ?? 1);
     const velocities = new Float64Array(3 * n);
-    for (let i = 0; i < n; i++) for (let c = 0; c < 3; c++) velocities[3 * i + c] = Math.sqrt((KB * t0 * EV_PER_AMU) / masses[i]!) * random.next();
+    for (let i = 0; i < n; i++) for (let c = 0; c < dims; c++) velocities[3 * i + c] = Math.sqrt((KB * t0 * EV_PER_AMU) / masses[i]!) * random.next();
     const positions = Float64Array.from(start.positions);
     let r = evaluatePotential(potential, { ...start, positions });
-    const state: MdState = { positions, velocities, masses, forces: r.forces, energy: r.energy };
+    const state: MdState = { positions, velocities, masses, forces: r.forces, energy: r.energy, dimensions: dims };
     const integrator = new LangevinBaoab(dt, t0, 100 * dt, random);
     const out: Structure[] = [];
     const total = every * (frames + 1);

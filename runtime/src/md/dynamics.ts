@@ -81,9 +81,11 @@ export function removeMomentum(v: Float64Array, masses: Float64Array): void {
 }
 
 export function kick(s: MdState, dt: number): void {
+    // in 2-D the z forces (zero for a planar system up to rounding) must not start a z motion
+    const dims = s.dimensions ?? 3;
     for (let i = 0; i < s.masses.length; i++) {
         const f = (dt * EV_PER_AMU) / s.masses[i]!;
-        for (let c = 0; c < 3; c++) s.velocities[3 * i + c]! += f * s.forces[3 * i + c]!;
+        for (let c = 0; c < dims; c++) s.velocities[3 * i + c]! += f * s.forces[3 * i + c]!;
     }
 }
 
