@@ -133,8 +133,12 @@ export function prepareNetwork(ir: NetworkIR, p: NetworkParameters): PreparedNet
     };
 }
 
-/** E (network units) and, with `dEdInput` (length = inputs), ∂E/∂G̃ written into it. */
-export function runNetwork(net: PreparedNetwork, input: ArrayLike<number>, dEdInput?: Float64Array): number {
+/**
+ * E (network units) and, with `dEdInput` (length = inputs), ∂E/∂G̃ written into it; with `last`, the
+ * output layer's input y⁽ᴸ⁻¹⁾ (length: the last hidden layer's size, or the inputs without hidden layers)
+ * and its activation's slope f'(x⁽ᴸ⁾) at the output (last-layer Laplace features).
+ */
+export function runNetwork(net: PreparedNetwork, input: ArrayLike<number>, dEdInput?: Float64Array, last?: { input: Float64Array; slope: number }): number {
     const L = net.sizes.length;
     const ys: Float64Array[] = [];
     const dfs: Float64Array[] = [];
@@ -156,6 +160,10 @@ export function runNetwork(net: PreparedNetwork, input: ArrayLike<number>, dEdIn
             activate(net.activations[l]!, x, out);
             yl[k] = out.f;
             dfl[k] = out.df;
+        }
+        if (last && l === L - 1) {
+            last.input.set(y as ArrayLike<number>);
+            last.slope = dfl[0]!;
         }
         ys.push(yl);
         dfs.push(dfl);
