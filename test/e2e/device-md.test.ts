@@ -1,6 +1,6 @@
 // Device-resident MD (gpu/device-md.ts) with the imported n2p2 water potential: the same trajectory as
-// the host-driven loop to float32 rounding, neighbour lists rebuilt mid-step when the skin is left
-// (no step with a stale list), bit-identical repeats and resumes from restart files, Langevin
+// the host-driven loop to float32 rounding, neighbour lists rebuilt on the device when the skin is left
+// and candidates rebuilt mid-step when their margin is (no step with a stale list), bit-identical repeats and resumes from restart files, Langevin
 // temperature control, and few submits (one per stretch of steps).
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -73,16 +73,28 @@ describe('device-resident MD (water, 192 atoms)', () => {
         expect(dev.submits).toBeLessThanOrEqual(10); // 1 start + 8 stretches of 5 steps
     }, 120_000);
 
-    it('rebuilds the neighbour list mid-step when an atom leaves the skin, without losing energy conservation', async () => {
+    it('rebuilds the neighbour list on the device when an atom leaves the skin, and new candidates mid-step, without losing energy conservation', async () => {
         const dir = mkdtempSync(join(tmpdir(), 'nnp-dmd-'));
         const wide = await runDeviceMd(options(nve(60), { log: { path: join(dir, 'wide.csv'), every: 1 } }));
+        // a 0.05 Å skin: the list must be rebuilt every few steps — by the device, from the host's
+        // candidates (0.05 + 2 Å), which last the whole run
         const thin = await runDeviceMd(options(nve(60), { skin: 0.05, log: { path: join(dir, 'thin.csv'), every: 1 } }));
-        expect(wide.rebuilds).toBe(1);
-        expect(thin.rebuilds).toBeGreaterThan(5);
-        const [w, t] = [rows(join(dir, 'wide.csv')), rows(join(dir, 'thin.csv'))];
-        w.forEach((row, k) => expect(Math.abs(row[5]! - t[k]![5]!)).toBeLessThan(2e-3)); // E_tot: same dynamics either way
-        console.log(`drift over 30 fs: skin 1 Å ${wide.conservedDriftEvPerAtomPs.toExponential(2)}, skin 0.05 Å (${thin.rebuilds} builds) ${thin.conservedDriftEvPerAtomPs.toExponential(2)} eV/atom/ps`);
+        // candidates only 0.1 Å wide: the host builds new ones mid-step too
+        const tight = await runDeviceMd(options(nve(60), { skin: 0.05, outerSkin: 0.1, log: { path: join(dir, 'tight.csv'), every: 1 } }));
+        expect([wide.rebuilds, wide.candidateBuilds]).toEqual([1, 1]);
+        expect(thin.rebuilds).toBeGreaterThan(10);
+        expect(thin.candidateBuilds).toBe(1);
+        expect(tight.candidateBuilds).toBeGreaterThan(5);
+        expect(tight.rebuilds).toBeGreaterThanOrEqual(tight.candidateBuilds);
+        const [w, t, c] = [rows(join(dir, 'wide.csv')), rows(join(dir, 'thin.csv')), rows(join(dir, 'tight.csv'))];
+        w.forEach((row, k) => {
+            expect(Math.abs(row[5]! - t[k]![5]!)).toBeLessThan(2e-3); // E_tot: same dynamics either way
+            expect(Math.abs(row[5]! - c[k]![5]!)).toBeLessThan(2e-3);
+        });
+        console.log(`drift over 30 fs: skin 1 Å ${wide.conservedDriftEvPerAtomPs.toExponential(2)}; skin 0.05 Å (${thin.rebuilds} device builds, ${thin.candidateBuilds} host) ${thin.conservedDriftEvPerAtomPs.toExponential(2)}; `
+            + `candidates 0.1 Å (${tight.rebuilds} device builds, ${tight.candidateBuilds} host) ${tight.conservedDriftEvPerAtomPs.toExponential(2)} eV/atom/ps`);
         expect(Math.abs(thin.conservedDriftEvPerAtomPs - wide.conservedDriftEvPerAtomPs)).toBeLessThan(3e-4);
+        expect(Math.abs(tight.conservedDriftEvPerAtomPs - wide.conservedDriftEvPerAtomPs)).toBeLessThan(3e-4);
     }, 120_000);
 
     it('repeats bit-identically, and an interrupted run resumed from its restart file ends bit-identical', async () => {

@@ -4,16 +4,22 @@
 // host reads back only the per-step thermo sums (for the log and the averages) and, at trajectory or
 // restart steps, the state. Positions are r = r⁰ + u: r⁰ (float64, host) where the neighbour list was
 // built, u (float32, device) the displacement since, so every pair vector is d⁰_ij + u_j − u_i.
-// The list holds pairs within r_c + skin; when an atom's |u| exceeds skin/2 the device freezes after
-// that step's drift (md-kernels.ts), the host rebuilds the list at r⁰ + u and the step resumes — no
-// step ever uses a stale list. The list is also rebuilt at every restart step, so a resumed run starts
-// from exactly the state an uninterrupted one continues from (bit-identical results).
+// Neighbour lists in two levels: the host builds candidates (pairs within r_c + outer skin, default
+// skin + 2 Å) at r⁰; the device builds the Verlet list (pairs within r_c + skin) from them, and
+// rebuilds it itself within the step's command stream whenever an atom moved more than skin/2 since
+// the last build (md-kernels.ts MdListFilter/MdReverseFilter: per-atom compaction in candidate order,
+// a fixed-stride reverse index padded with a zero-force null slot — deterministic, no host round
+// trip). Only when an atom's |u| exceeds half the candidate margin (outer skin − skin) does the device
+// freeze after that step's drift, the host builds new candidates at r⁰ + u and the step resumes — no
+// step ever uses a stale list. Candidates are also rebuilt at every restart step, so a resumed run
+// starts from exactly the state an uninterrupted one continues from (bit-identical results).
 // A guard (md/guard-watch.ts) is checked at the end of stretches, which end at its interval.
 // Ensembles: nve, nvt langevin (BAOAB with counter-based noise) and nvt nose_hoover (chain half steps by
 // one workgroup); npt and 2-D runs are host-driven (run-md.ts).
 import type { ModelIR } from '../../../compiler/src/ir/model-ir.js';
 import {
-    CHAIN_HEADER, chainHalfKernel, kickDriftKernel, kickKernel, MD_PARAMS_BYTES, pairVectorsKernel, THERMO_LANES, THERMO_QUANTITIES, thermoKernel, type Thermostat,
+    CHAIN_HEADER, chainHalfKernel, kickDriftKernel, kickKernel, listFilterKernel, MD_CONTROL_WORDS, MD_PARAMS_BYTES, pairVectorsKernel, reverseFilterKernel,
+    THERMO_LANES, THERMO_QUANTITIES, thermoKernel, type Thermostat,
 } from '../../../compiler/src/kernel/md/md-kernels.js';
 import { det3 } from '../math/mat3.js';
 import { degreesOfFreedom, EV_PER_AMU, KB, maxwellBoltzmann } from '../md/dynamics.js';
@@ -71,8 +77,10 @@ export function potentialField(ctx: GpuContext, evaluator: GpuPotentialEvaluator
 
 export interface DeviceMdOptions extends MdOptions {
     readonly field: DeviceForceField;
-    /** Verlet skin (Å); the list is rebuilt when an atom moved more than half of it. */
+    /** Verlet skin (Å, default 1); the device rebuilds the list when an atom moved more than half of it. */
     readonly skin?: number;
+    /** Candidate skin (Å, default skin + 2): the host rebuilds candidates when an atom moved more than half of (outer − skin). */
+    readonly outerSkin?: number;
 }
 
 /** Whether the run block can run device-resident (else run-md.ts runs it host-driven). */
@@ -92,7 +100,8 @@ interface DeviceState {
     readonly chain?: number[];
 }
 
-export async function runDeviceMd(o: DeviceMdOptions): Promise<MdSummary & { readonly engine: 'device'; readonly rebuilds: number; readonly submits: number }> {
+/** `rebuilds`: Verlet-list builds (all on the device); `candidateBuilds`: candidate lists the host built. */
+export async function runDeviceMd(o: DeviceMdOptions): Promise<MdSummary & { readonly engine: 'device'; readonly rebuilds: number; readonly candidateBuilds: number; readonly submits: number }> {
     const find = (type: string) => o.items.find((i) => i.type === type);
     const ensemble = find('Ensemble') ?? { type: 'Ensemble', kind: 'nve' };
     const dt = (find('Timestep')?.['value'] as number | undefined) ?? 1;
@@ -170,7 +179,7 @@ export async function runDeviceMd(o: DeviceMdOptions): Promise<MdSummary & { rea
             protocol: 'md', ensemble: langevin ? 'nvt langevin' : noseHoover ? 'nvt nose_hoover' : 'nve', atoms: n, dimensions: 3, steps, timestepFs: dt,
             ...recorder.averages(n), stepsPerSecond: (last - from + 1) / seconds,
             ...(resumed ? { resumedFrom: resumed.step } : {}), ...watch.summary(),
-            engine: 'device', rebuilds: engine.rebuilds, submits: engine.submits,
+            engine: 'device', rebuilds: engine.deviceBuilds, candidateBuilds: engine.candidateBuilds, submits: engine.submits,
         };
     } finally {
         engine.destroy();
@@ -204,6 +213,8 @@ interface EngineSettings {
 
 interface MdKernels {
     readonly kickDrift: CompiledKernel;
+    readonly listFilter: CompiledKernel;
+    readonly reverseFilter: CompiledKernel;
     readonly pairVectors: CompiledKernel;
     readonly kick: CompiledKernel;
     readonly thermo: CompiledKernel;
@@ -212,7 +223,9 @@ interface MdKernels {
 }
 
 class DeviceEngine {
-    rebuilds = 0;
+    /** Candidate lists built on the host, and Verlet lists built on the device (read back with each submit). */
+    candidateBuilds = 0;
+    deviceBuilds = 0;
     submits = 0;
     /** Heat the Langevin bath took before the device's per-atom heat sums started (eV). */
     reservoir: number;
@@ -221,14 +234,22 @@ class DeviceEngine {
     private readonly species: Uint32Array;
     private r0: Float64Array;
     private maxNeighbors = 0;
+    /** Stride of the reverse index (the largest number of candidate slots holding one atom). */
+    private revStride = 1;
+    private readonly skin: number;
+    private readonly outerSkin: number;
+    /** New candidates wait for the device's first list build (the flag goes up with the next submit). */
+    private listPending = false;
     private passes: readonly { kernel: CompiledKernel; bindGroup: GPUBindGroup }[] = [];
-    private groups: { kickDrift: GPUBindGroup; pairVectors: GPUBindGroup; kick: GPUBindGroup; thermo: GPUBindGroup; chainBefore?: GPUBindGroup; chainAfter?: GPUBindGroup } | undefined;
+    private groups: {
+        kickDrift: GPUBindGroup; listFilter: GPUBindGroup; reverseFilter: GPUBindGroup; pairVectors: GPUBindGroup; kick: GPUBindGroup; thermo: GPUBindGroup;
+        chainBefore?: GPUBindGroup; chainAfter?: GPUBindGroup;
+    } | undefined;
     private evalBuffers: BoundBuffers | undefined;
-    private pv0: GPUBuffer | undefined;
-    private slotAtom: GPUBuffer | undefined;
+    private candidates: { pv0: GPUBuffer; atom: GPUBuffer; range: GPUBuffer; rev: GPUBuffer; revCount: GPUBuffer; inner: GPUBuffer; innerOuter: GPUBuffer } | undefined;
     private midStep = false;
     private readonly own: {
-        params: GPUBuffer; control: GPUBuffer; vel: GPUBuffer; disp: GPUBuffer; invMass: GPUBuffer; noiseSd: GPUBuffer; heat: GPUBuffer;
+        params: GPUBuffer; control: GPUBuffer; vel: GPUBuffer; disp: GPUBuffer; uRef: GPUBuffer; invMass: GPUBuffer; noiseSd: GPUBuffer; heat: GPUBuffer;
         chain: GPUBuffer; chainConsts: GPUBuffer; thermo: GPUBuffer; readThermo: GPUBuffer; readState: GPUBuffer;
     };
 
@@ -239,6 +260,8 @@ class DeviceEngine {
     ) {
         const n = o.start.symbols.length;
         this.n = n;
+        this.skin = o.skin ?? 1;
+        this.outerSkin = Math.max(o.outerSkin ?? this.skin + 2, this.skin);
         const species = o.start.symbols.map((x) => o.field.speciesIndex(x));
         this.reservoir = s.reservoir ?? 0;
         // atoms sorted once (species, then neighbour count at the start) and kept in that order
@@ -255,9 +278,10 @@ class DeviceEngine {
         const thermoBytes = 4 * DEFAULT_CHUNK * THERMO_QUANTITIES * THERMO_LANES;
         this.own = {
             params: make('md params', MD_PARAMS_BYTES, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST),
-            control: make('md control', 8),
+            control: make('md control', 4 * MD_CONTROL_WORDS),
             vel: make('md velocities', 16 * n),
             disp: make('md displacements', 16 * n),
+            uRef: make('md displacements at the list build', 16 * n),
             invMass: make('md inverse masses', 4 * n),
             noiseSd: make('md noise', 4 * n),
             heat: make('md heat', 4 * n),
@@ -286,11 +310,12 @@ class DeviceEngine {
     static async create(o: DeviceMdOptions, s: EngineSettings): Promise<DeviceEngine> {
         const cache = pipelineCache(o.field.ctx.device);
         const nh = s.thermostat === 'nose_hoover';
-        const [kickDrift, pairVectors, kick, thermo, chainBefore, chainAfter] = await Promise.all([
-            cache.get(kickDriftKernel(s.thermostat === 'langevin' ? 'langevin' : 'none')), cache.get(pairVectorsKernel()), cache.get(kickKernel()), cache.get(thermoKernel()),
+        const [kickDrift, listFilter, reverseFilter, pairVectors, kick, thermo, chainBefore, chainAfter] = await Promise.all([
+            cache.get(kickDriftKernel(s.thermostat === 'langevin' ? 'langevin' : 'none')), cache.get(listFilterKernel(o.field.speciesCount)), cache.get(reverseFilterKernel()),
+            cache.get(pairVectorsKernel()), cache.get(kickKernel()), cache.get(thermoKernel()),
             nh ? cache.get(chainHalfKernel(s.chainLength, 'before')) : undefined, nh ? cache.get(chainHalfKernel(s.chainLength, 'after')) : undefined,
         ]);
-        const engine = new DeviceEngine(o, s, { kickDrift, pairVectors, kick, thermo, ...(chainBefore && chainAfter ? { chainBefore, chainAfter } : {}) });
+        const engine = new DeviceEngine(o, s, { kickDrift, listFilter, reverseFilter, pairVectors, kick, thermo, ...(chainBefore && chainAfter ? { chainBefore, chainAfter } : {}) });
         await engine.buildList();
         if (s.order) await engine.refreshForces(); // resumed: forces at the restart positions, as the uninterrupted run recomputed them
         return engine;
@@ -299,6 +324,7 @@ class DeviceEngine {
     /** Forces, energy and thermo sums of the start (step 0). */
     async initial(): Promise<ThermoSums> {
         return (await this.submit(0, 0, (enc) => {
+            this.encodeList(enc);
             this.encodeEvaluation(enc);
             this.encodeThermo(enc);
         }, 1)).sums[0]!;
@@ -317,7 +343,7 @@ class DeviceEngine {
                     if (kn.chainBefore) encodeDispatch(enc, kn.chainBefore, g.chainBefore!, THERMO_LANES);
                     encodeDispatch(enc, kn.kickDrift, g.kickDrift, this.n);
                 }
-                encodeDispatch(enc, kn.pairVectors, g.pairVectors, this.n);
+                this.encodeList(enc);
                 this.encodeEvaluation(enc);
                 encodeDispatch(enc, kn.kick, g.kick, this.n);
                 if (kn.chainAfter) encodeDispatch(enc, kn.chainAfter, g.chainAfter!, THERMO_LANES);
@@ -326,7 +352,7 @@ class DeviceEngine {
         }, count);
     }
 
-    /** The step that stopped on the skin: rebuild the list at the drifted positions; `advance` finishes that step. */
+    /** The step that stopped on the candidate margin: new candidates at the drifted positions; `advance` finishes that step. */
     async rebuildMidStep(): Promise<void> {
         await this.moveReference();
         this.midStep = true;
@@ -357,15 +383,17 @@ class DeviceEngine {
 
     destroy(): void {
         destroyAll(this.own);
-        this.pv0?.destroy();
-        this.slotAtom?.destroy();
+        destroyAll(this.candidates);
     }
 
     private async refreshForces(): Promise<void> {
-        await this.submit(0, 0, (enc) => this.encodeEvaluation(enc), 0);
+        await this.submit(0, 0, (enc) => {
+            this.encodeList(enc);
+            this.encodeEvaluation(enc);
+        }, 0);
     }
 
-    /** r⁰ ← r⁰ + u, u ← 0, and a new list there. */
+    /** r⁰ ← r⁰ + u, u ← 0, and new candidates there. */
     private async moveReference(): Promise<void> {
         const u = await this.readFloats(this.own.disp, 16 * this.n);
         for (let i = 0; i < this.n; i++) for (let c = 0; c < 3; c++) this.r0[3 * i + c]! += u[4 * i + c]!;
@@ -375,35 +403,69 @@ class DeviceEngine {
 
     private async buildList(): Promise<void> {
         const o = this.o;
+        const n = this.n;
         const device = o.field.ctx.device;
         const structure: Structure = { ...o.start, positions: this.unsorted(this.r0) };
-        const list = permuteNeighbors(buildNeighborList(structure, o.field.cutoff + (o.skin ?? 1)), this.order);
-        const slots: SlotList = packSlots(list, this.species, o.field.speciesCount);
-        const bound = await o.field.bind(slots, this.species);
+        const list = permuteNeighbors(buildNeighborList(structure, o.field.cutoff + this.outerSkin), this.order);
+        const cand: SlotList = packSlots(list, this.species, o.field.speciesCount);
+        const m = cand.maxNeighbors;
+        let R = 1;
+        for (let k = 0; k < n; k++) R = Math.max(R, cand.revOffsets[k + 1]! - cand.revOffsets[k]!);
+        // candidate slot → neighbour atom, and each atom's candidate slots at a fixed stride
+        const candAtom = new Uint32Array(n * m);
+        const candRev = new Uint32Array(n * R);
+        const candRevCount = new Uint32Array(n);
+        for (let k = 0; k < n; k++) {
+            const start = cand.revOffsets[k]!;
+            candRevCount[k] = cand.revOffsets[k + 1]! - start;
+            for (let e = start; e < cand.revOffsets[k + 1]!; e++) {
+                candAtom[cand.revSlots[e]!] = k;
+                candRev[k * R + e - start] = cand.revSlots[e]!;
+            }
+        }
+        // the evaluator's list has the candidates' stride; the device's filters fill it. Its reverse index
+        // has a fixed stride too, padded with the null slot n·m, whose pair force stays 0.
+        const nullSlot = n * m;
+        const S = o.field.speciesCount;
+        const shape: SlotList = {
+            atoms: n, maxNeighbors: m, pv: new Float32Array(0), ranges: new Uint32Array(n * (S + 1)), counts: new Uint32Array(n),
+            revOffsets: Uint32Array.from({ length: n + 1 }, (_, k) => k * R), revSlots: new Uint32Array(n * R).fill(nullSlot),
+        };
+        const bound = await o.field.bind(shape, this.species);
         this.passes = bound.passes;
         this.evalBuffers = bound.buffers;
-        const m = slots.maxNeighbors;
-        if (m !== this.maxNeighbors || !this.pv0) {
-            this.pv0?.destroy();
-            this.slotAtom?.destroy();
-            this.pv0 = device.createBuffer({ label: 'md pv0', size: Math.max(16, 16 * this.n * m), usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST });
-            this.slotAtom = device.createBuffer({ label: 'md slot atoms', size: Math.max(16, 4 * this.n * m), usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST });
+        device.queue.writeBuffer(bound.buffers.pf, 16 * nullSlot, new Float32Array(4));
+        if (m !== this.maxNeighbors || R !== this.revStride || !this.candidates) {
+            destroyAll(this.candidates);
+            const make = bufferMaker(device);
+            this.candidates = {
+                pv0: make('md candidate vectors', 16 * n * m), atom: make('md candidate atoms', 4 * n * m), range: make('md candidate ranges', 4 * n * (S + 1)),
+                rev: make('md candidate reverse index', 4 * n * R), revCount: make('md candidate reverse counts', 4 * n),
+                inner: make('md candidate → list slot', 4 * n * m), innerOuter: make('md list slot → candidate', 4 * n * m),
+            };
             this.maxNeighbors = m;
+            this.revStride = R;
         }
-        // slot → neighbour atom, from the reverse index (slots grouped by the atom they hold)
-        const slotAtom = new Uint32Array(this.n * m);
-        for (let k = 0; k < this.n; k++) for (let e = slots.revOffsets[k]!; e < slots.revOffsets[k + 1]!; e++) slotAtom[slots.revSlots[e]!] = k;
-        device.queue.writeBuffer(this.pv0, 0, slots.pv);
-        device.queue.writeBuffer(this.slotAtom!, 0, slotAtom);
+        const c = this.candidates;
+        device.queue.writeBuffer(c.pv0, 0, cand.pv);
+        device.queue.writeBuffer(c.atom, 0, candAtom);
+        device.queue.writeBuffer(c.range, 0, cand.ranges);
+        device.queue.writeBuffer(c.rev, 0, candRev);
+        device.queue.writeBuffer(c.revCount, 0, candRevCount);
         const own = this.own;
         const b = bound.buffers;
         const base = { md: own.params, control: own.control };
         this.groups = {
             kickDrift: createBindGroup(device, this.kernels.kickDrift, {
-                ...base, forces: b.forces, inv_mass: own.invMass, vel: own.vel, disp: own.disp,
+                ...base, forces: b.forces, inv_mass: own.invMass, vel: own.vel, disp: own.disp, u_ref: own.uRef,
                 ...(this.s.thermostat === 'langevin' ? { noise_sd: own.noiseSd, heat: own.heat } : {}),
             }),
-            pairVectors: createBindGroup(device, this.kernels.pairVectors, { ...base, pv0: this.pv0, slot_atom: this.slotAtom!, counts: b.counts, disp: own.disp, pv: b.pv }),
+            listFilter: createBindGroup(device, this.kernels.listFilter, {
+                ...base, cand_pv0: c.pv0, cand_atom: c.atom, cand_range: c.range, disp: own.disp, u_ref: own.uRef, nb_range: b.nbRange, counts: b.counts,
+                inner_outer: c.innerOuter, cand_inner: c.inner,
+            }),
+            reverseFilter: createBindGroup(device, this.kernels.reverseFilter, { ...base, cand_rev: c.rev, cand_rev_count: c.revCount, cand_inner: c.inner, rev_slots: b.revSlots }),
+            pairVectors: createBindGroup(device, this.kernels.pairVectors, { ...base, cand_pv0: c.pv0, cand_atom: c.atom, inner_outer: c.innerOuter, counts: b.counts, disp: own.disp, pv: b.pv }),
             kick: createBindGroup(device, this.kernels.kick, { ...base, forces: b.forces, inv_mass: own.invMass, vel: own.vel }),
             thermo: createBindGroup(device, this.kernels.thermo, { ...base, energy: b.energy, vel: own.vel, inv_mass: own.invMass, virial: b.virial, heat: own.heat, chain: own.chain, thermo: own.thermo }),
         };
@@ -412,7 +474,17 @@ class DeviceEngine {
             this.groups.chainBefore = createBindGroup(device, this.kernels.chainBefore, chain);
             this.groups.chainAfter = createBindGroup(device, this.kernels.chainAfter, chain);
         }
-        this.rebuilds++;
+        this.listPending = true;
+        this.candidateBuilds++;
+    }
+
+    /** The device's list build (when flagged) and the step's pair vectors. */
+    private encodeList(enc: GPUCommandEncoder): void {
+        const g = this.groups!;
+        const k = this.kernels;
+        encodeDispatch(enc, k.listFilter, g.listFilter, this.n);
+        encodeDispatch(enc, k.reverseFilter, g.reverseFilter, this.n);
+        encodeDispatch(enc, k.pairVectors, g.pairVectors, this.n);
     }
 
     private encodeEvaluation(enc: GPUCommandEncoder): void {
@@ -428,26 +500,33 @@ class DeviceEngine {
         const device = this.o.field.ctx.device;
         const q = device.queue;
         const params = new ArrayBuffer(MD_PARAMS_BYTES);
-        const skin = this.o.skin ?? 1;
         new Uint32Array(params, 0, 4).set([this.n, this.maxNeighbors, this.s.seed >>> 0, baseStep]);
-        new Float32Array(params, 16, 4).set([this.s.dt, Math.exp(-this.s.dt / this.s.damping), (skin / 2) ** 2, 0]);
+        new Float32Array(params, 16, 5).set([
+            this.s.dt, Math.exp(-this.s.dt / this.s.damping), ((this.outerSkin - this.skin) / 2) ** 2, (this.skin / 2) ** 2, (this.o.field.cutoff + this.skin) ** 2,
+        ]);
+        new Uint32Array(params, 36, 2).set([this.n * this.maxNeighbors, this.revStride]);
         q.writeBuffer(this.own.params, 0, params);
         q.writeBuffer(this.own.control, 0, new Uint32Array([step, NO_STEP]));
+        if (this.listPending) q.writeBuffer(this.own.control, 8, new Uint32Array([1]));
+        this.listPending = false;
         const thermoBytes = 4 * rows * THERMO_QUANTITIES * THERMO_LANES;
         await withValidation(device, 'device-resident MD', () => {
             const enc = device.createCommandEncoder({ label: 'md steps' });
             encode(enc);
             if (rows > 0) enc.copyBufferToBuffer(this.own.thermo, 0, this.own.readThermo, 0, thermoBytes);
-            enc.copyBufferToBuffer(this.own.control, 0, this.own.readThermo, thermoBytes, 8);
+            enc.copyBufferToBuffer(this.own.control, 0, this.own.readThermo, thermoBytes, 4 * MD_CONTROL_WORDS);
             q.submit([enc.finish()]);
         });
         this.submits++;
         await waitForQueue(device);
-        await this.own.readThermo.mapAsync(GPUMapMode.READ, 0, thermoBytes + 8);
-        const raw = this.own.readThermo.getMappedRange(0, thermoBytes + 8).slice(0);
+        const bytes = thermoBytes + 4 * MD_CONTROL_WORDS;
+        await this.own.readThermo.mapAsync(GPUMapMode.READ, 0, bytes);
+        const raw = this.own.readThermo.getMappedRange(0, bytes).slice(0);
         this.own.readThermo.unmap();
         const thermo = new Float32Array(raw, 0, thermoBytes / 4);
-        const frozen = new Uint32Array(raw, thermoBytes, 2)[1]!;
+        const control = new Uint32Array(raw, thermoBytes, MD_CONTROL_WORDS);
+        const frozen = control[1]!;
+        this.deviceBuilds = control[3]!;
         const completed = frozen === NO_STEP ? step + rows - 1 : frozen - 1;
         const sums: ThermoSums[] = [];
         for (let r = 0; r < Math.max(0, completed - step + 1); r++) {
@@ -519,6 +598,9 @@ class DeviceEngine {
 /** The evaluator buffers the MD kernels read or write. */
 interface BoundBuffers {
     readonly pv: GPUBuffer;
+    readonly nbRange: GPUBuffer;
+    readonly revSlots: GPUBuffer;
+    readonly pf: GPUBuffer;
     readonly counts: GPUBuffer;
     readonly forces: GPUBuffer;
     readonly energy: GPUBuffer;

@@ -1,19 +1,29 @@
 // The kernels that keep molecular dynamics on the device between outputs (runtime/src/gpu/device-md.ts):
-//   MdKickDrift    v ← v + ½dt a;  u ← u + dt v  (nve)   or B A O A of BAOAB (langevin: friction and
-//                  noise from a counter-based hash of (seed, step, atom), so replays are identical)
-//   MdPairVectors  d_ij = d⁰_ij + u_j − u_i for every neighbour slot (positions r = r⁰ + u: small u in f32
-//                  keeps the displacements exact to f32 of d, not of r)
-//   MdKick         v ← v + ½dt a
-//   MdChainHalf    one workgroup: a Nosé–Hoover chain half step (md/dynamics.ts NoseHooverChain.half):
-//                  E_kin in a fixed order, the chain update by one lane, all velocities scaled
-//   MdThermo       one workgroup: 64 partial sums (fixed order) per quantity of the step's E_i (network
-//                  units), ½ m v² (eV), tr W_i (eV), the Langevin heat, and the chain's energy; then
-//                  advances the step counter
+//   MdKickDrift      v ← v + ½dt a;  u ← u + dt v  (nve)   or B A O A of BAOAB (langevin: friction and
+//                    noise from a counter-based hash of (seed, step, atom), so replays are identical)
+//   MdListFilter     the device's Verlet list rebuild: atom i keeps the candidate slots (a superset the
+//                    host builds rarely, r_c + outer skin) whose current |d| < r_c + skin, in candidate
+//                    order per species (nb_range, counts), and notes which inner slot each kept
+//                    candidate became
+//   MdReverseFilter  the reverse index of the new list for the force gather: atom k's entries are its
+//                    kept candidates in candidate order, padded with the null slot (whose pair force is 0)
+//                    to a fixed stride, so no global prefix sum is needed
+//   MdPairVectors    d_ij = d⁰_ij + u_j − u_i for every slot of the list (positions r = r⁰ + u: small u in
+//                    f32 keeps the displacements exact to f32 of d, not of r)
+//   MdKick           v ← v + ½dt a
+//   MdChainHalf      one workgroup: a Nosé–Hoover chain half step (md/dynamics.ts NoseHooverChain.half):
+//                    E_kin in a fixed order, the chain update by one lane, all velocities scaled
+//   MdThermo         one workgroup: 64 partial sums (fixed order) per quantity of the step's E_i (network
+//                    units), ½ m v² (eV), tr W_i (eV), the Langevin heat, and the chain's energy; then
+//                    advances the step counter
 // a = F / m × EV_PER_AMU (Å/fs²); `inv_mass` holds EV_PER_AMU / m per atom.
-// control[0] is the step counter, control[1] the first step at which some atom moved more than half
-// the skin since the neighbour list was built (0xffffffff: none). From that step on every kernel but
-// MdKickDrift of that very step does nothing, so the device stops after a valid drift; the host
-// rebuilds the list there and resumes the step. No float atomics: every sum has one order.
+// control[0] is the step counter; control[1] the first step at which some atom moved more than half
+// the candidate margin (outer skin − skin) since the host built the candidates (0xffffffff: none) —
+// from that step on every kernel but MdKickDrift of that very step does nothing, so the device stops
+// after a valid drift and the host builds new candidates there; control[2] is set when some atom moved
+// more than half the skin since the last list build (then the filters of that step rebuild the list
+// on the device, and MdPairVectors clears it); control[3] counts the device's list builds.
+// No float atomics: every sum has one order, every list one order.
 import { f32Literal as lit, type BindingRegistry, type KernelDefinition } from '../wgsl-builder.js';
 
 export const MD_WORKGROUP = 64;
@@ -25,10 +35,13 @@ export const THERMO_QUANTITIES = 5;
 /** The uniform every MD kernel reads. */
 export const MD_PARAMS = `struct MdParams {
     n_atoms: u32, max_neighbors: u32, seed: u32, base_step: u32,
-    dt: f32, c1: f32, skin_half_sq: f32, pad: f32,
+    dt: f32, c1: f32, outer_half_sq: f32, inner_half_sq: f32,
+    list_radius_sq: f32, null_slot: u32, rev_stride: u32, pad: u32,
 }`;
 /** Byte size of MdParams. */
-export const MD_PARAMS_BYTES = 32;
+export const MD_PARAMS_BYTES = 48;
+/** Words of the control buffer: step, frozen step, list-rebuild flag, device list builds. */
+export const MD_CONTROL_WORDS = 4;
 
 
 function bind(b: BindingRegistry): void {
@@ -155,6 +168,7 @@ export function kickDriftKernel(thermostat: Thermostat): KernelDefinition<{ ther
             b.storage('inv_mass', 'array<f32>', 'read');
             b.storage('vel', 'array<vec4<f32>>', 'read_write');
             b.storage('disp', 'array<vec4<f32>>', 'read_write');
+            b.storage('u_ref', 'array<vec4<f32>>', 'read');
             const move = thermostat === 'langevin'
                 ? `    u += ${lit(0.5)} * md.dt * v;
     let before = dot(v, v);
@@ -172,30 +186,104 @@ export function kickDriftKernel(thermostat: Thermostat): KernelDefinition<{ ther
 ${move}
     vel[i] = vec4<f32>(v, 0.0);
     disp[i] = vec4<f32>(u, 0.0);
-    if (dot(u, u) > md.skin_half_sq) { atomicMin(&control[1], step); }`)}`;
+    if (dot(u, u) > md.outer_half_sq) { atomicMin(&control[1], step); }
+    let moved = u - u_ref[i].xyz;
+    if (dot(moved, moved) > md.inner_half_sq) { atomicMax(&control[2], 1u); }`)}`;
         },
     };
 }
 
-export function pairVectorsKernel(): KernelDefinition<Record<string, never>> {
+/** `species`: how many species the slot ranges have (nb_range holds species + 1 entries per atom). */
+export function listFilterKernel(species: number): KernelDefinition<{ species: number }> {
     return {
-        name: 'MdPairVectors',
+        name: 'MdListFilter',
+        params: { species },
+        workgroupSize: MD_WORKGROUP,
+        shaderBody: (b) => {
+            bind(b);
+            b.storage('cand_pv0', 'array<vec4<f32>>', 'read');
+            b.storage('cand_atom', 'array<u32>', 'read');
+            b.storage('cand_range', 'array<u32>', 'read');
+            b.storage('disp', 'array<vec4<f32>>', 'read');
+            b.storage('u_ref', 'array<vec4<f32>>', 'read_write');
+            b.storage('nb_range', 'array<u32>', 'read_write');
+            b.storage('counts', 'array<u32>', 'read_write');
+            b.storage('inner_outer', 'array<u32>', 'read_write');
+            b.storage('cand_inner', 'array<u32>', 'read_write');
+            return `${MD_PARAMS}\n${perAtom(`    if (frozen <= step || atomicLoad(&control[2]) == 0u) { return; }
+    let ui = disp[i].xyz;
+    u_ref[i] = vec4<f32>(ui, 0.0);
+    let rb = i * ${species + 1}u;
+    let base = i * md.max_neighbors;
+    var n = 0u;
+    for (var s = 0u; s < ${species}u; s++) {
+        nb_range[rb + s] = n;
+        for (var a = cand_range[rb + s]; a < cand_range[rb + s + 1u]; a++) {
+            let c = base + a;
+            let d = cand_pv0[c].xyz + disp[cand_atom[c]].xyz - ui;
+            if (dot(d, d) < md.list_radius_sq) {
+                inner_outer[base + n] = c;
+                cand_inner[c] = base + n;
+                n++;
+            } else {
+                cand_inner[c] = md.null_slot;
+            }
+        }
+    }
+    nb_range[rb + ${species}u] = n;
+    counts[i] = n;`)}`;
+        },
+    };
+}
+
+export function reverseFilterKernel(): KernelDefinition<Record<string, never>> {
+    return {
+        name: 'MdReverseFilter',
         params: {},
         workgroupSize: MD_WORKGROUP,
         shaderBody: (b) => {
             bind(b);
-            b.storage('pv0', 'array<vec4<f32>>', 'read');
-            b.storage('slot_atom', 'array<u32>', 'read');
+            b.storage('cand_rev', 'array<u32>', 'read');
+            b.storage('cand_rev_count', 'array<u32>', 'read');
+            b.storage('cand_inner', 'array<u32>', 'read');
+            b.storage('rev_slots', 'array<u32>', 'read_write');
+            return `${MD_PARAMS}\n${perAtom(`    if (frozen <= step || atomicLoad(&control[2]) == 0u) { return; }
+    if (i == 0u) { atomicAdd(&control[3], 1u); }
+    let base = i * md.rev_stride;
+    var e = 0u;
+    for (var k = 0u; k < cand_rev_count[i]; k++) {
+        let s = cand_inner[cand_rev[base + k]];
+        if (s != md.null_slot) {
+            rev_slots[base + e] = s;
+            e++;
+        }
+    }
+    for (; e < md.rev_stride; e++) { rev_slots[base + e] = md.null_slot; }`)}`;
+        },
+    };
+}
+
+export function pairVectorsKernel(): KernelDefinition<{ version: number }> {
+    return {
+        name: 'MdPairVectors',
+        params: { version: 2 },
+        workgroupSize: MD_WORKGROUP,
+        shaderBody: (b) => {
+            bind(b);
+            b.storage('cand_pv0', 'array<vec4<f32>>', 'read');
+            b.storage('cand_atom', 'array<u32>', 'read');
+            b.storage('inner_outer', 'array<u32>', 'read');
             b.storage('counts', 'array<u32>', 'read');
             b.storage('disp', 'array<vec4<f32>>', 'read');
             b.storage('pv', 'array<vec4<f32>>', 'read_write');
             return `${MD_PARAMS}\n${perAtom(`    if (frozen <= step) { return; }
+    if (i == 0u) { atomicStore(&control[2], 0u); }
     let ui = disp[i].xyz;
     let base = i * md.max_neighbors;
     for (var a = 0u; a < counts[i]; a++) {
-        let s = base + a;
-        let d = pv0[s].xyz + disp[slot_atom[s]].xyz - ui;
-        pv[s] = vec4<f32>(d, length(d));
+        let c = inner_outer[base + a];
+        let d = cand_pv0[c].xyz + disp[cand_atom[c]].xyz - ui;
+        pv[base + a] = vec4<f32>(d, length(d));
     }`)}`;
         },
     };
