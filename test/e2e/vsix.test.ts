@@ -50,7 +50,7 @@ it('packages the extension offline with a working bundled server', { timeout: 30
     const manifest = JSON.parse(files.get('extension/package.json')!.toString());
     expect(manifest.main).toBe('./out/extension.cjs');
     expect(manifest.contributes.languages[0]).toMatchObject({ id: 'nnp', extensions: ['.nnp'] });
-    expect(manifest.contributes.commands.map((c: { title: string }) => c.title)).toEqual(['Check', 'Compile (show WGSL)', 'Train', 'Run protocol']);
+    expect(manifest.contributes.commands.map((c: { title: string }) => c.title)).toEqual(['Check', 'Compile (show WGSL)', 'Train', 'Run protocol', 'Show results report']);
 
     const server = join(out, 'server.cjs');
     writeFileSync(server, files.get('extension/out/server.cjs')!);

@@ -1,9 +1,10 @@
 // The VS Code extension: starts the bundled .nnp language server and offers the nnp commands
-// (check, compile and show the WGSL, train, run a protocol) with progress and an output channel.
+// (check, compile and show the WGSL, train, run a protocol, show the results report) with progress and
+// an output channel.
 import { fork } from 'node:child_process';
-import { mkdtempSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 
@@ -79,6 +80,21 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
             const name = await vscode.window.showInputBox({ prompt: 'Run name (empty: every run of the spec)' });
             if (name === undefined) return;
             report('run', await run('running', ['run', spec, ...(name ? [name] : [])]));
+        }),
+        vscode.commands.registerCommand('nnp.report', async () => {
+            // the spec's default output folder (out/ beside it): `nnp report` writes one self-contained
+            // page (inline SVG and CSS, no script), shown in a webview beside the spec
+            const spec = activeSpec();
+            if (!spec) return;
+            const folder = join(dirname(spec), 'out');
+            const page = join(mkdtempSync(join(tmpdir(), 'nnp-report-')), 'report.html');
+            const code = await run('writing the report', ['report', folder, '-o', page]);
+            if (code !== 0) {
+                report('report', code);
+                return;
+            }
+            const panel = vscode.window.createWebviewPanel('nnpReport', `nnp report: ${folder}`, vscode.ViewColumn.Beside, { enableScripts: false });
+            panel.webview.html = readFileSync(page, 'utf8');
         }),
     );
 }
