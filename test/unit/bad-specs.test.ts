@@ -18,6 +18,13 @@ const EXPECTED: Record<string, Array<[string, 'error' | 'warning', string, strin
     'compact-window.nnp': [
         ['4:35', 'error', 'compact-window', 'The radial window needs \'from\' < \'to\', got 5 to 1.'],
     ],
+    'curvature-settings.nnp': [
+        ['2:18', 'warning', 'file-missing', 'Data file \'x.extxyz\' does not exist (yet); it must exist when the spec runs.'],
+        ['15:36', 'error', 'out-of-range', '\'perturb\' applies to \'init zero\' (a start at a critical point), not to xavier.'],
+        ['16:15', 'error', 'run-needs-model', 'A curvature run needs a trained model; \'lj\' is an analytic potential.'],
+        ['17:15', 'error', 'run-needs-model', 'A curvature run analyses the training loss of \'n\', which has no train block.'],
+        ['18:32', 'error', 'out-of-range', 'Lanczos needs a whole number of steps ≥ 2, got 1.'],
+    ],
     'cutoff-nonpositive.nnp': [
         ['3:17', 'error', 'cutoff-nonpositive', 'A cutoff radius must be positive, got -5.'],
     ],
@@ -129,6 +136,11 @@ const EXPECTED: Record<string, Array<[string, 'error' | 'warning', string, strin
     ],
     'run-not-applicable.nnp': [
         ['4:3', 'error', 'run-not-applicable', '\'images\' does not apply to optimize runs.'],
+    ],
+    'solid-state-neb.nnp': [
+        ['3:52', 'error', 'out-of-range', 'The strain spread must lie in (0, 0.5), got 0.7.'],
+        ['7:3', 'error', 'run-not-applicable', '\'variable_cell\' does not apply to optimize runs.'],
+        ['8:3', 'error', 'run-not-applicable', '\'relax_ends\' does not apply to optimize runs.'],
     ],
     'scaling-range.nnp': [
         ['6:28', 'error', 'scaling-range', 'The scaling range needs min < max, got 1 to -1.'],

@@ -138,6 +138,10 @@ export interface TrainingIR {
     readonly batch: number;
     readonly seed: number;
     readonly init: string;
+    /** `init zero perturb p`: U(−p, p) added to every weight of the zero start. */
+    readonly initPerturb?: number;
+    /** `log gradient`: record |∇L| (full-batch training loss, float64) per epoch in the log. */
+    readonly logGradient?: boolean;
     readonly earlyStop?: number;
     readonly checkpoint?: { readonly path: string; readonly every: number };
     readonly save?: string;

@@ -81,6 +81,8 @@ function lowerTraining(t: Training): TrainingIR {
         batch: find('Batch')?.value ?? 8,
         seed: find('Seed')?.value ?? 0,
         init: find('Init')?.kind ?? 'xavier',
+        initPerturb: find('Init')?.perturb,
+        logGradient: find('LogGradient') ? true : undefined,
         earlyStop: find('EarlyStop')?.patience,
         checkpoint: checkpoint ? { path: checkpoint.path, every: checkpoint.every } : undefined,
         save: find('SaveWeights')?.path,

@@ -38,6 +38,7 @@ export type NnpKeywordNames =
     | "angular"
     | "as"
     | "asymmetric"
+    | "at"
     | "atom"
     | "auto"
     | "axilrod_teller"
@@ -45,6 +46,7 @@ export type NnpKeywordNames =
     | "barostat_damping"
     | "batch"
     | "bcc"
+    | "bct"
     | "beta1"
     | "beta2"
     | "beta_tin"
@@ -70,6 +72,7 @@ export type NnpKeywordNames =
     | "costheta0"
     | "crystal"
     | "csvr"
+    | "curvature"
     | "cutoff"
     | "damping"
     | "dataset"
@@ -106,6 +109,7 @@ export type NnpKeywordNames =
     | "from"
     | "gamma"
     | "gaussian"
+    | "gradient"
     | "grid"
     | "group"
     | "guard"
@@ -123,6 +127,7 @@ export type NnpKeywordNames =
     | "invalid"
     | "kalman"
     | "lambda"
+    | "lanczos"
     | "langevin"
     | "lbfgs"
     | "lennard_jones"
@@ -167,6 +172,7 @@ export type NnpKeywordNames =
     | "path"
     | "patience"
     | "percentile"
+    | "perturb"
     | "phonons"
     | "plateau"
     | "points"
@@ -186,6 +192,7 @@ export type NnpKeywordNames =
     | "rattle"
     | "relax"
     | "relax_cell"
+    | "relax_ends"
     | "relu"
     | "restart"
     | "reverse_logistic"
@@ -215,6 +222,7 @@ export type NnpKeywordNames =
     | "steps"
     | "stillinger_weber"
     | "stop"
+    | "strain"
     | "structures"
     | "supercell"
     | "tanh"
@@ -223,10 +231,12 @@ export type NnpKeywordNames =
     | "timestep"
     | "to"
     | "train"
+    | "trained"
     | "trajectory"
     | "uncertainty"
     | "units"
     | "validation"
+    | "variable_cell"
     | "vdos"
     | "velocities"
     | "warn"
@@ -238,6 +248,7 @@ export type NnpKeywordNames =
     | "xavier"
     | "y"
     | "z"
+    | "zero"
     | "zeta"
     | "{"
     | "}";
@@ -487,6 +498,21 @@ export function isCrystalStructure(item: unknown): item is CrystalStructure {
     return reflection.isInstance(item, CrystalStructure.$type);
 }
 
+export interface CurvatureAt extends langium.AstNode {
+    readonly $container: Run;
+    readonly $type: 'CurvatureAt';
+    point: 'init' | 'trained';
+}
+
+export const CurvatureAt = {
+    $type: 'CurvatureAt',
+    point: 'point'
+} as const;
+
+export function isCurvatureAt(item: unknown): item is CurvatureAt {
+    return reflection.isInstance(item, CurvatureAt.$type);
+}
+
 export type CutoffKind = 'cosine' | 'exp' | 'hard' | 'poly1' | 'poly2' | 'poly3' | 'poly4' | 'tanh' | 'tanhu';
 
 export function isCutoffKind(item: unknown): item is CutoffKind {
@@ -611,7 +637,7 @@ export function isDescriptorSet(item: unknown): item is DescriptorSet {
 }
 
 export interface Dimension extends langium.AstNode {
-    readonly $container: Run;
+    readonly $container: Run | Sample;
     readonly $type: 'Dimension';
     value: number;
 }
@@ -853,22 +879,52 @@ export function isIncludeSet(item: unknown): item is IncludeSet {
 export interface Init extends langium.AstNode {
     readonly $container: Training;
     readonly $type: 'Init';
-    kind: 'nguyen_widrow' | 'xavier';
+    kind: 'nguyen_widrow' | 'xavier' | 'zero';
+    perturb?: number;
 }
 
 export const Init = {
     $type: 'Init',
-    kind: 'kind'
+    kind: 'kind',
+    perturb: 'perturb'
 } as const;
 
 export function isInit(item: unknown): item is Init {
     return reflection.isInstance(item, Init.$type);
 }
 
-export type LatticeKind = 'bcc' | 'beta_tin' | 'diamond' | 'fcc' | 'hcp' | 'sc';
+export interface Lanczos extends langium.AstNode {
+    readonly $container: Run;
+    readonly $type: 'Lanczos';
+    steps: number;
+}
+
+export const Lanczos = {
+    $type: 'Lanczos',
+    steps: 'steps'
+} as const;
+
+export function isLanczos(item: unknown): item is Lanczos {
+    return reflection.isInstance(item, Lanczos.$type);
+}
+
+export type LatticeKind = 'bcc' | 'bct' | 'beta_tin' | 'diamond' | 'fcc' | 'hcp' | 'sc';
 
 export function isLatticeKind(item: unknown): item is LatticeKind {
-    return item === 'sc' || item === 'bcc' || item === 'fcc' || item === 'hcp' || item === 'diamond' || item === 'beta_tin';
+    return item === 'sc' || item === 'bcc' || item === 'fcc' || item === 'hcp' || item === 'diamond' || item === 'beta_tin' || item === 'bct';
+}
+
+export interface LogGradient extends langium.AstNode {
+    readonly $container: Training;
+    readonly $type: 'LogGradient';
+}
+
+export const LogGradient = {
+    $type: 'LogGradient'
+} as const;
+
+export function isLogGradient(item: unknown): item is LogGradient {
+    return reflection.isInstance(item, LogGradient.$type);
 }
 
 export interface Loss extends langium.AstNode {
@@ -1205,14 +1261,14 @@ export function isPotentialTerm(item: unknown): item is PotentialTerm {
     return reflection.isInstance(item, PotentialTerm.$type);
 }
 
-export type Protocol = 'evaluate' | 'md' | 'neb' | 'optimize' | 'path' | 'phonons' | 'rank' | 'uncertainty';
+export type Protocol = 'curvature' | 'evaluate' | 'md' | 'neb' | 'optimize' | 'path' | 'phonons' | 'rank' | 'uncertainty';
 
 export function isProtocol(item: unknown): item is Protocol {
-    return item === 'md' || item === 'optimize' || item === 'phonons' || item === 'neb' || item === 'rank' || item === 'uncertainty' || item === 'path' || item === 'evaluate';
+    return item === 'md' || item === 'optimize' || item === 'phonons' || item === 'neb' || item === 'rank' || item === 'uncertainty' || item === 'path' || item === 'evaluate' || item === 'curvature';
 }
 
 export interface Quantity extends langium.AstNode {
-    readonly $container: AngularFunction | CompactAngularFunction | CompactRadialFunction | CrystalStructure | CutoffSpec | Displacement | ElementDecl | Ensemble | Fmax | Guard | NormalizationSpec | PathAxis | PotentialParam | RadialFunction | RadialGrid | SampleMd | SampleRattle | Spring | Timestep | Vdos | Velocities;
+    readonly $container: AngularFunction | CompactAngularFunction | CompactRadialFunction | CrystalStructure | CutoffSpec | Displacement | ElementDecl | Ensemble | Fmax | Guard | NormalizationSpec | PathAxis | PotentialParam | RadialFunction | RadialGrid | SampleMd | SampleRattle | SampleStrain | Spring | Timestep | Vdos | Velocities;
     readonly $type: 'Quantity';
     unit?: Unit;
     value: number;
@@ -1287,6 +1343,19 @@ export function isRelax(item: unknown): item is Relax {
     return reflection.isInstance(item, Relax.$type);
 }
 
+export interface RelaxEnds extends langium.AstNode {
+    readonly $container: Run;
+    readonly $type: 'RelaxEnds';
+}
+
+export const RelaxEnds = {
+    $type: 'RelaxEnds'
+} as const;
+
+export function isRelaxEnds(item: unknown): item is RelaxEnds {
+    return reflection.isInstance(item, RelaxEnds.$type);
+}
+
 export interface Run extends langium.AstNode {
     readonly $container: Spec;
     readonly $type: 'Run';
@@ -1308,7 +1377,7 @@ export function isRun(item: unknown): item is Run {
     return reflection.isInstance(item, Run.$type);
 }
 
-export type RunItem = CellRelax | Climbing | Compare | Dimension | Displacement | Distance | Ensemble | Fmax | GroupBy | Guard | Images | MaxSteps | Method | NebEnds | OutputDir | OutputFile | PathAxis | Relax | Seed | Select | Spring | Steps | StructureList | StructureSource | Supercell | Timestep | UncertaintyOn | Vdos | Velocities;
+export type RunItem = CellRelax | Climbing | Compare | CurvatureAt | Dimension | Displacement | Distance | Ensemble | Fmax | GroupBy | Guard | Images | Lanczos | MaxSteps | Method | NebEnds | OutputDir | OutputFile | PathAxis | Relax | RelaxEnds | Seed | Select | Spring | Steps | StructureList | StructureSource | Supercell | Timestep | UncertaintyOn | VariableCell | Vdos | Velocities;
 
 export const RunItem = {
     $type: 'RunItem'
@@ -1335,7 +1404,7 @@ export function isSample(item: unknown): item is Sample {
     return reflection.isInstance(item, Sample.$type);
 }
 
-export type SampleItem = SampleMd | SampleRattle | Seed | StructureSource;
+export type SampleItem = Dimension | SampleMd | SampleRattle | SampleStrain | Seed | StructureSource;
 
 export const SampleItem = {
     $type: 'SampleItem'
@@ -1383,6 +1452,25 @@ export const SampleRattle = {
 
 export function isSampleRattle(item: unknown): item is SampleRattle {
     return reflection.isInstance(item, SampleRattle.$type);
+}
+
+export interface SampleStrain extends langium.AstNode {
+    readonly $container: Sample;
+    readonly $type: 'SampleStrain';
+    amount: number;
+    frames: number;
+    rattle?: Quantity;
+}
+
+export const SampleStrain = {
+    $type: 'SampleStrain',
+    amount: 'amount',
+    frames: 'frames',
+    rattle: 'rattle'
+} as const;
+
+export function isSampleStrain(item: unknown): item is SampleStrain {
+    return reflection.isInstance(item, SampleStrain.$type);
 }
 
 export interface SaveWeights extends langium.AstNode {
@@ -1646,7 +1734,7 @@ export function isTraining(item: unknown): item is Training {
     return reflection.isInstance(item, Training.$type);
 }
 
-export type TrainItem = Batch | Checkpoint | Committee | EarlyStop | Epochs | Init | Loss | Optimizer | SaveWeights | Schedule | Seed;
+export type TrainItem = Batch | Checkpoint | Committee | EarlyStop | Epochs | Init | LogGradient | Loss | Optimizer | SaveWeights | Schedule | Seed;
 
 export const TrainItem = {
     $type: 'TrainItem'
@@ -1739,6 +1827,19 @@ export function isValues(item: unknown): item is Values {
     return reflection.isInstance(item, Values.$type);
 }
 
+export interface VariableCell extends langium.AstNode {
+    readonly $container: Run;
+    readonly $type: 'VariableCell';
+}
+
+export const VariableCell = {
+    $type: 'VariableCell'
+} as const;
+
+export function isVariableCell(item: unknown): item is VariableCell {
+    return reflection.isInstance(item, VariableCell.$type);
+}
+
 export interface Vdos extends langium.AstNode {
     readonly $container: Run;
     readonly $type: 'Vdos';
@@ -1801,6 +1902,7 @@ export type NnpAstType = {
     CompactRadialFunction: CompactRadialFunction
     Compare: Compare
     CrystalStructure: CrystalStructure
+    CurvatureAt: CurvatureAt
     CutoffSpec: CutoffSpec
     DataFile: DataFile
     Dataset: Dataset
@@ -1823,6 +1925,8 @@ export type NnpAstType = {
     Import: Import
     IncludeSet: IncludeSet
     Init: Init
+    Lanczos: Lanczos
+    LogGradient: LogGradient
     Loss: Loss
     MaxSteps: MaxSteps
     Method: Method
@@ -1845,12 +1949,14 @@ export type NnpAstType = {
     RadialFunction: RadialFunction
     RadialGrid: RadialGrid
     Relax: Relax
+    RelaxEnds: RelaxEnds
     Run: Run
     RunItem: RunItem
     Sample: Sample
     SampleItem: SampleItem
     SampleMd: SampleMd
     SampleRattle: SampleRattle
+    SampleStrain: SampleStrain
     SaveWeights: SaveWeights
     ScalingSpec: ScalingSpec
     Schedule: Schedule
@@ -1873,6 +1979,7 @@ export type NnpAstType = {
     UnitFactor: UnitFactor
     UnitOp: UnitOp
     Values: Values
+    VariableCell: VariableCell
     Vdos: Vdos
     Velocities: Velocities
     WeightsSpec: WeightsSpec
@@ -2099,6 +2206,15 @@ export class NnpAstReflection extends langium.AbstractAstReflection {
             },
             superTypes: [StructureSource.$type]
         },
+        CurvatureAt: {
+            name: CurvatureAt.$type,
+            properties: {
+                point: {
+                    name: CurvatureAt.point
+                }
+            },
+            superTypes: [RunItem.$type]
+        },
         CutoffSpec: {
             name: CutoffSpec.$type,
             properties: {
@@ -2199,7 +2315,7 @@ export class NnpAstReflection extends langium.AbstractAstReflection {
                     name: Dimension.value
                 }
             },
-            superTypes: [RunItem.$type]
+            superTypes: [RunItem.$type, SampleItem.$type]
         },
         Displacement: {
             name: Displacement.$type,
@@ -2372,7 +2488,26 @@ export class NnpAstReflection extends langium.AbstractAstReflection {
             properties: {
                 kind: {
                     name: Init.kind
+                },
+                perturb: {
+                    name: Init.perturb,
+                    optional: true
                 }
+            },
+            superTypes: [TrainItem.$type]
+        },
+        Lanczos: {
+            name: Lanczos.$type,
+            properties: {
+                steps: {
+                    name: Lanczos.steps
+                }
+            },
+            superTypes: [RunItem.$type]
+        },
+        LogGradient: {
+            name: LogGradient.$type,
+            properties: {
             },
             superTypes: [TrainItem.$type]
         },
@@ -2693,6 +2828,12 @@ export class NnpAstReflection extends langium.AbstractAstReflection {
             },
             superTypes: [RunItem.$type]
         },
+        RelaxEnds: {
+            name: RelaxEnds.$type,
+            properties: {
+            },
+            superTypes: [RunItem.$type]
+        },
         Run: {
             name: Run.$type,
             properties: {
@@ -2772,6 +2913,22 @@ export class NnpAstReflection extends langium.AbstractAstReflection {
                 },
                 frames: {
                     name: SampleRattle.frames
+                }
+            },
+            superTypes: [SampleItem.$type]
+        },
+        SampleStrain: {
+            name: SampleStrain.$type,
+            properties: {
+                amount: {
+                    name: SampleStrain.amount
+                },
+                frames: {
+                    name: SampleStrain.frames
+                },
+                rattle: {
+                    name: SampleStrain.rattle,
+                    optional: true
                 }
             },
             superTypes: [SampleItem.$type]
@@ -3043,6 +3200,12 @@ export class NnpAstReflection extends langium.AbstractAstReflection {
                 }
             },
             superTypes: []
+        },
+        VariableCell: {
+            name: VariableCell.$type,
+            properties: {
+            },
+            superTypes: [RunItem.$type]
         },
         Vdos: {
             name: Vdos.$type,

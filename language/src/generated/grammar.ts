@@ -67,7 +67,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@102"
+                "$ref": "#/rules@108"
               },
               "arguments": []
             }
@@ -115,14 +115,14 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
           {
             "$type": "RuleCall",
             "rule": {
-              "$ref": "#/rules@48"
+              "$ref": "#/rules@49"
             },
             "arguments": []
           },
           {
             "$type": "RuleCall",
             "rule": {
-              "$ref": "#/rules@63"
+              "$ref": "#/rules@65"
             },
             "arguments": []
           }
@@ -259,7 +259,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@102"
+                "$ref": "#/rules@108"
               },
               "arguments": []
             }
@@ -309,7 +309,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
                     "terminal": {
                       "$type": "RuleCall",
                       "rule": {
-                        "$ref": "#/rules@93"
+                        "$ref": "#/rules@99"
                       },
                       "arguments": []
                     }
@@ -330,7 +330,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
                     "terminal": {
                       "$type": "RuleCall",
                       "rule": {
-                        "$ref": "#/rules@93"
+                        "$ref": "#/rules@99"
                       },
                       "arguments": []
                     }
@@ -353,7 +353,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
       "definition": {
         "$type": "RuleCall",
         "rule": {
-          "$ref": "#/rules@100"
+          "$ref": "#/rules@106"
         },
         "arguments": []
       },
@@ -371,7 +371,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
           {
             "$type": "RuleCall",
             "rule": {
-              "$ref": "#/rules@100"
+              "$ref": "#/rules@106"
             },
             "arguments": []
           },
@@ -438,7 +438,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@93"
+                "$ref": "#/rules@99"
               },
               "arguments": []
             }
@@ -457,7 +457,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
                 "terminal": {
                   "$type": "RuleCall",
                   "rule": {
-                    "$ref": "#/rules@93"
+                    "$ref": "#/rules@99"
                   },
                   "arguments": []
                 }
@@ -818,7 +818,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
                         "terminal": {
                           "$type": "RuleCall",
                           "rule": {
-                            "$ref": "#/rules@94"
+                            "$ref": "#/rules@100"
                           },
                           "arguments": []
                         }
@@ -839,7 +839,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
                         "terminal": {
                           "$type": "RuleCall",
                           "rule": {
-                            "$ref": "#/rules@94"
+                            "$ref": "#/rules@100"
                           },
                           "arguments": []
                         }
@@ -865,7 +865,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
                 "terminal": {
                   "$type": "RuleCall",
                   "rule": {
-                    "$ref": "#/rules@93"
+                    "$ref": "#/rules@99"
                   },
                   "arguments": []
                 }
@@ -914,7 +914,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@101"
+                "$ref": "#/rules@107"
               },
               "arguments": []
             }
@@ -930,7 +930,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@93"
+                "$ref": "#/rules@99"
               },
               "arguments": []
             }
@@ -946,7 +946,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@93"
+                "$ref": "#/rules@99"
               },
               "arguments": []
             }
@@ -1045,7 +1045,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
                     "terminal": {
                       "$type": "RuleCall",
                       "rule": {
-                        "$ref": "#/rules@94"
+                        "$ref": "#/rules@100"
                       },
                       "arguments": []
                     }
@@ -1066,7 +1066,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
                     "terminal": {
                       "$type": "RuleCall",
                       "rule": {
-                        "$ref": "#/rules@94"
+                        "$ref": "#/rules@100"
                       },
                       "arguments": []
                     }
@@ -1087,7 +1087,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
                     "terminal": {
                       "$type": "RuleCall",
                       "rule": {
-                        "$ref": "#/rules@94"
+                        "$ref": "#/rules@100"
                       },
                       "arguments": []
                     }
@@ -1108,7 +1108,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
                     "terminal": {
                       "$type": "RuleCall",
                       "rule": {
-                        "$ref": "#/rules@94"
+                        "$ref": "#/rules@100"
                       },
                       "arguments": []
                     }
@@ -1132,7 +1132,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
                 "terminal": {
                   "$type": "RuleCall",
                   "rule": {
-                    "$ref": "#/rules@93"
+                    "$ref": "#/rules@99"
                   },
                   "arguments": []
                 }
@@ -1197,7 +1197,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@93"
+                "$ref": "#/rules@99"
               },
               "arguments": []
             }
@@ -1213,7 +1213,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@93"
+                "$ref": "#/rules@99"
               },
               "arguments": []
             }
@@ -1336,7 +1336,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@93"
+                "$ref": "#/rules@99"
               },
               "arguments": []
             }
@@ -1352,7 +1352,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@93"
+                "$ref": "#/rules@99"
               },
               "arguments": []
             }
@@ -1368,7 +1368,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@93"
+                "$ref": "#/rules@99"
               },
               "arguments": []
             }
@@ -1384,7 +1384,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@93"
+                "$ref": "#/rules@99"
               },
               "arguments": []
             }
@@ -1549,7 +1549,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
                     "terminal": {
                       "$type": "RuleCall",
                       "rule": {
-                        "$ref": "#/rules@101"
+                        "$ref": "#/rules@107"
                       },
                       "arguments": []
                     },
@@ -1711,7 +1711,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
                 "terminal": {
                   "$type": "RuleCall",
                   "rule": {
-                    "$ref": "#/rules@101"
+                    "$ref": "#/rules@107"
                   },
                   "arguments": []
                 }
@@ -1727,7 +1727,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
                 "terminal": {
                   "$type": "RuleCall",
                   "rule": {
-                    "$ref": "#/rules@101"
+                    "$ref": "#/rules@107"
                   },
                   "arguments": []
                 }
@@ -1749,7 +1749,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
                 "terminal": {
                   "$type": "RuleCall",
                   "rule": {
-                    "$ref": "#/rules@102"
+                    "$ref": "#/rules@108"
                   },
                   "arguments": []
                 }
@@ -1842,7 +1842,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
                             "terminal": {
                               "$type": "RuleCall",
                               "rule": {
-                                "$ref": "#/rules@93"
+                                "$ref": "#/rules@99"
                               },
                               "arguments": []
                             }
@@ -1863,7 +1863,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
                             "terminal": {
                               "$type": "RuleCall",
                               "rule": {
-                                "$ref": "#/rules@93"
+                                "$ref": "#/rules@99"
                               },
                               "arguments": []
                             }
@@ -1884,7 +1884,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
                             "terminal": {
                               "$type": "RuleCall",
                               "rule": {
-                                "$ref": "#/rules@93"
+                                "$ref": "#/rules@99"
                               },
                               "arguments": []
                             }
@@ -2143,7 +2143,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@93"
+                "$ref": "#/rules@99"
               },
               "arguments": []
             },
@@ -2308,14 +2308,14 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
           {
             "$type": "RuleCall",
             "rule": {
-              "$ref": "#/rules@41"
+              "$ref": "#/rules@42"
             },
             "arguments": []
           },
           {
             "$type": "RuleCall",
             "rule": {
-              "$ref": "#/rules@42"
+              "$ref": "#/rules@43"
             },
             "arguments": []
           }
@@ -2342,7 +2342,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@102"
+                "$ref": "#/rules@108"
               },
               "arguments": []
             }
@@ -2383,7 +2383,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
                 "terminal": {
                   "$type": "RuleCall",
                   "rule": {
-                    "$ref": "#/rules@100"
+                    "$ref": "#/rules@106"
                   },
                   "arguments": []
                 }
@@ -2395,7 +2395,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
                 "terminal": {
                   "$type": "RuleCall",
                   "rule": {
-                    "$ref": "#/rules@100"
+                    "$ref": "#/rules@106"
                   },
                   "arguments": []
                 }
@@ -2496,7 +2496,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
           {
             "$type": "RuleCall",
             "rule": {
-              "$ref": "#/rules@44"
+              "$ref": "#/rules@45"
             },
             "arguments": []
           },
@@ -2517,7 +2517,21 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
           {
             "$type": "RuleCall",
             "rule": {
-              "$ref": "#/rules@43"
+              "$ref": "#/rules@41"
+            },
+            "arguments": []
+          },
+          {
+            "$type": "RuleCall",
+            "rule": {
+              "$ref": "#/rules@44"
+            },
+            "arguments": []
+          },
+          {
+            "$type": "RuleCall",
+            "rule": {
+              "$ref": "#/rules@72"
             },
             "arguments": []
           }
@@ -2544,7 +2558,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@93"
+                "$ref": "#/rules@99"
               },
               "arguments": []
             }
@@ -2563,7 +2577,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
                 "terminal": {
                   "$type": "RuleCall",
                   "rule": {
-                    "$ref": "#/rules@93"
+                    "$ref": "#/rules@99"
                   },
                   "arguments": []
                 }
@@ -2582,7 +2596,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@93"
+                "$ref": "#/rules@99"
               },
               "arguments": []
             }
@@ -2598,7 +2612,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@101"
+                "$ref": "#/rules@107"
               },
               "arguments": []
             }
@@ -2614,7 +2628,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@101"
+                "$ref": "#/rules@107"
               },
               "arguments": []
             }
@@ -2647,7 +2661,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@93"
+                "$ref": "#/rules@99"
               },
               "arguments": []
             }
@@ -2663,7 +2677,73 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@101"
+                "$ref": "#/rules@107"
+              },
+              "arguments": []
+            }
+          }
+        ]
+      },
+      "entry": false,
+      "fragment": false,
+      "parameters": []
+    },
+    {
+      "$type": "ParserRule",
+      "name": "SampleStrain",
+      "definition": {
+        "$type": "Group",
+        "elements": [
+          {
+            "$type": "Keyword",
+            "value": "strain"
+          },
+          {
+            "$type": "Assignment",
+            "feature": "amount",
+            "operator": "=",
+            "terminal": {
+              "$type": "RuleCall",
+              "rule": {
+                "$ref": "#/rules@107"
+              },
+              "arguments": []
+            }
+          },
+          {
+            "$type": "Group",
+            "elements": [
+              {
+                "$type": "Keyword",
+                "value": "rattle"
+              },
+              {
+                "$type": "Assignment",
+                "feature": "rattle",
+                "operator": "=",
+                "terminal": {
+                  "$type": "RuleCall",
+                  "rule": {
+                    "$ref": "#/rules@99"
+                  },
+                  "arguments": []
+                }
+              }
+            ],
+            "cardinality": "?"
+          },
+          {
+            "$type": "Keyword",
+            "value": "frames"
+          },
+          {
+            "$type": "Assignment",
+            "feature": "frames",
+            "operator": "=",
+            "terminal": {
+              "$type": "RuleCall",
+              "rule": {
+                "$ref": "#/rules@107"
               },
               "arguments": []
             }
@@ -2701,7 +2781,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
                     "terminal": {
                       "$type": "RuleCall",
                       "rule": {
-                        "$ref": "#/rules@95"
+                        "$ref": "#/rules@101"
                       },
                       "arguments": []
                     }
@@ -2722,7 +2802,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
                     "terminal": {
                       "$type": "RuleCall",
                       "rule": {
-                        "$ref": "#/rules@95"
+                        "$ref": "#/rules@101"
                       },
                       "arguments": []
                     }
@@ -2743,7 +2823,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
                     "terminal": {
                       "$type": "RuleCall",
                       "rule": {
-                        "$ref": "#/rules@95"
+                        "$ref": "#/rules@101"
                       },
                       "arguments": []
                     }
@@ -2767,7 +2847,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
                 "terminal": {
                   "$type": "RuleCall",
                   "rule": {
-                    "$ref": "#/rules@101"
+                    "$ref": "#/rules@107"
                   },
                   "arguments": []
                 }
@@ -2825,7 +2905,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@101"
+                "$ref": "#/rules@107"
               },
               "arguments": []
             }
@@ -2845,14 +2925,14 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
           {
             "$type": "RuleCall",
             "rule": {
-              "$ref": "#/rules@45"
+              "$ref": "#/rules@46"
             },
             "arguments": []
           },
           {
             "$type": "RuleCall",
             "rule": {
-              "$ref": "#/rules@46"
+              "$ref": "#/rules@47"
             },
             "arguments": []
           }
@@ -2879,7 +2959,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@102"
+                "$ref": "#/rules@108"
               },
               "arguments": []
             }
@@ -2907,7 +2987,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@47"
+                "$ref": "#/rules@48"
               },
               "arguments": []
             }
@@ -2935,7 +3015,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@93"
+                "$ref": "#/rules@99"
               },
               "arguments": []
             }
@@ -2954,7 +3034,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
                 "terminal": {
                   "$type": "RuleCall",
                   "rule": {
-                    "$ref": "#/rules@93"
+                    "$ref": "#/rules@99"
                   },
                   "arguments": []
                 }
@@ -2976,7 +3056,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
                 "terminal": {
                   "$type": "RuleCall",
                   "rule": {
-                    "$ref": "#/rules@101"
+                    "$ref": "#/rules@107"
                   },
                   "arguments": []
                 }
@@ -2988,7 +3068,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
                 "terminal": {
                   "$type": "RuleCall",
                   "rule": {
-                    "$ref": "#/rules@101"
+                    "$ref": "#/rules@107"
                   },
                   "arguments": []
                 }
@@ -3000,7 +3080,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
                 "terminal": {
                   "$type": "RuleCall",
                   "rule": {
-                    "$ref": "#/rules@101"
+                    "$ref": "#/rules@107"
                   },
                   "arguments": []
                 }
@@ -3044,6 +3124,10 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
           {
             "$type": "Keyword",
             "value": "beta_tin"
+          },
+          {
+            "$type": "Keyword",
+            "value": "bct"
           }
         ]
       },
@@ -3146,7 +3230,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@49"
+                "$ref": "#/rules@50"
               },
               "arguments": []
             },
@@ -3171,13 +3255,6 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
           {
             "$type": "RuleCall",
             "rule": {
-              "$ref": "#/rules@50"
-            },
-            "arguments": []
-          },
-          {
-            "$type": "RuleCall",
-            "rule": {
               "$ref": "#/rules@51"
             },
             "arguments": []
@@ -3185,7 +3262,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
           {
             "$type": "RuleCall",
             "rule": {
-              "$ref": "#/rules@55"
+              "$ref": "#/rules@52"
             },
             "arguments": []
           },
@@ -3227,13 +3304,6 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
           {
             "$type": "RuleCall",
             "rule": {
-              "$ref": "#/rules@43"
-            },
-            "arguments": []
-          },
-          {
-            "$type": "RuleCall",
-            "rule": {
               "$ref": "#/rules@61"
             },
             "arguments": []
@@ -3241,7 +3311,28 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
           {
             "$type": "RuleCall",
             "rule": {
+              "$ref": "#/rules@44"
+            },
+            "arguments": []
+          },
+          {
+            "$type": "RuleCall",
+            "rule": {
               "$ref": "#/rules@62"
+            },
+            "arguments": []
+          },
+          {
+            "$type": "RuleCall",
+            "rule": {
+              "$ref": "#/rules@64"
+            },
+            "arguments": []
+          },
+          {
+            "$type": "RuleCall",
+            "rule": {
+              "$ref": "#/rules@63"
             },
             "arguments": []
           }
@@ -3278,7 +3369,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
                     "terminal": {
                       "$type": "RuleCall",
                       "rule": {
-                        "$ref": "#/rules@101"
+                        "$ref": "#/rules@107"
                       },
                       "arguments": []
                     }
@@ -3299,7 +3390,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
                     "terminal": {
                       "$type": "RuleCall",
                       "rule": {
-                        "$ref": "#/rules@101"
+                        "$ref": "#/rules@107"
                       },
                       "arguments": []
                     }
@@ -3332,7 +3423,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@52"
+                "$ref": "#/rules@53"
               },
               "arguments": []
             }
@@ -3344,7 +3435,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@53"
+                "$ref": "#/rules@54"
               },
               "arguments": []
             },
@@ -3398,7 +3489,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@54"
+                "$ref": "#/rules@55"
               },
               "arguments": []
             }
@@ -3410,7 +3501,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@101"
+                "$ref": "#/rules@107"
               },
               "arguments": []
             }
@@ -3535,7 +3626,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
                     "terminal": {
                       "$type": "RuleCall",
                       "rule": {
-                        "$ref": "#/rules@101"
+                        "$ref": "#/rules@107"
                       },
                       "arguments": []
                     }
@@ -3556,7 +3647,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
                     "terminal": {
                       "$type": "RuleCall",
                       "rule": {
-                        "$ref": "#/rules@101"
+                        "$ref": "#/rules@107"
                       },
                       "arguments": []
                     }
@@ -3577,7 +3668,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
                     "terminal": {
                       "$type": "RuleCall",
                       "rule": {
-                        "$ref": "#/rules@101"
+                        "$ref": "#/rules@107"
                       },
                       "arguments": []
                     }
@@ -3610,7 +3701,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@101"
+                "$ref": "#/rules@107"
               },
               "arguments": []
             }
@@ -3638,7 +3729,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@101"
+                "$ref": "#/rules@107"
               },
               "arguments": []
             }
@@ -3678,7 +3769,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@101"
+                "$ref": "#/rules@107"
               },
               "arguments": []
             }
@@ -3711,7 +3802,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@102"
+                "$ref": "#/rules@108"
               },
               "arguments": []
             }
@@ -3727,7 +3818,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@101"
+                "$ref": "#/rules@107"
               },
               "arguments": []
             }
@@ -3760,7 +3851,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@102"
+                "$ref": "#/rules@108"
               },
               "arguments": []
             }
@@ -3795,9 +3886,62 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
                 {
                   "$type": "Keyword",
                   "value": "nguyen_widrow"
+                },
+                {
+                  "$type": "Keyword",
+                  "value": "zero"
                 }
               ]
             }
+          },
+          {
+            "$type": "Group",
+            "elements": [
+              {
+                "$type": "Keyword",
+                "value": "perturb"
+              },
+              {
+                "$type": "Assignment",
+                "feature": "perturb",
+                "operator": "=",
+                "terminal": {
+                  "$type": "RuleCall",
+                  "rule": {
+                    "$ref": "#/rules@107"
+                  },
+                  "arguments": []
+                }
+              }
+            ],
+            "cardinality": "?"
+          }
+        ]
+      },
+      "entry": false,
+      "fragment": false,
+      "parameters": []
+    },
+    {
+      "$type": "ParserRule",
+      "name": "LogGradient",
+      "definition": {
+        "$type": "Group",
+        "elements": [
+          {
+            "$type": "Action",
+            "inferredType": {
+              "$type": "InferredType",
+              "name": "LogGradient"
+            }
+          },
+          {
+            "$type": "Keyword",
+            "value": "log"
+          },
+          {
+            "$type": "Keyword",
+            "value": "gradient"
           }
         ]
       },
@@ -3822,7 +3966,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@101"
+                "$ref": "#/rules@107"
               },
               "arguments": []
             }
@@ -3860,7 +4004,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@64"
+                "$ref": "#/rules@66"
               },
               "arguments": []
             }
@@ -3918,7 +4062,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@65"
+                "$ref": "#/rules@67"
               },
               "arguments": []
             },
@@ -3972,6 +4116,10 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
           {
             "$type": "Keyword",
             "value": "evaluate"
+          },
+          {
+            "$type": "Keyword",
+            "value": "curvature"
           }
         ]
       },
@@ -3988,21 +4136,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
           {
             "$type": "RuleCall",
             "rule": {
-              "$ref": "#/rules@44"
-            },
-            "arguments": []
-          },
-          {
-            "$type": "RuleCall",
-            "rule": {
-              "$ref": "#/rules@66"
-            },
-            "arguments": []
-          },
-          {
-            "$type": "RuleCall",
-            "rule": {
-              "$ref": "#/rules@67"
+              "$ref": "#/rules@45"
             },
             "arguments": []
           },
@@ -4170,6 +4304,13 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
           {
             "$type": "RuleCall",
             "rule": {
+              "$ref": "#/rules@91"
+            },
+            "arguments": []
+          },
+          {
+            "$type": "RuleCall",
+            "rule": {
               "$ref": "#/rules@92"
             },
             "arguments": []
@@ -4177,14 +4318,49 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
           {
             "$type": "RuleCall",
             "rule": {
-              "$ref": "#/rules@43"
+              "$ref": "#/rules@93"
             },
             "arguments": []
           },
           {
             "$type": "RuleCall",
             "rule": {
-              "$ref": "#/rules@91"
+              "$ref": "#/rules@94"
+            },
+            "arguments": []
+          },
+          {
+            "$type": "RuleCall",
+            "rule": {
+              "$ref": "#/rules@98"
+            },
+            "arguments": []
+          },
+          {
+            "$type": "RuleCall",
+            "rule": {
+              "$ref": "#/rules@44"
+            },
+            "arguments": []
+          },
+          {
+            "$type": "RuleCall",
+            "rule": {
+              "$ref": "#/rules@95"
+            },
+            "arguments": []
+          },
+          {
+            "$type": "RuleCall",
+            "rule": {
+              "$ref": "#/rules@96"
+            },
+            "arguments": []
+          },
+          {
+            "$type": "RuleCall",
+            "rule": {
+              "$ref": "#/rules@97"
             },
             "arguments": []
           }
@@ -4253,7 +4429,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
                     "terminal": {
                       "$type": "RuleCall",
                       "rule": {
-                        "$ref": "#/rules@93"
+                        "$ref": "#/rules@99"
                       },
                       "arguments": []
                     }
@@ -4269,7 +4445,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
                     "terminal": {
                       "$type": "RuleCall",
                       "rule": {
-                        "$ref": "#/rules@93"
+                        "$ref": "#/rules@99"
                       },
                       "arguments": []
                     }
@@ -4288,7 +4464,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
                         "terminal": {
                           "$type": "RuleCall",
                           "rule": {
-                            "$ref": "#/rules@101"
+                            "$ref": "#/rules@107"
                           },
                           "arguments": []
                         }
@@ -4335,7 +4511,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
                     "terminal": {
                       "$type": "RuleCall",
                       "rule": {
-                        "$ref": "#/rules@93"
+                        "$ref": "#/rules@99"
                       },
                       "arguments": []
                     }
@@ -4347,7 +4523,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
                     "terminal": {
                       "$type": "RuleCall",
                       "rule": {
-                        "$ref": "#/rules@93"
+                        "$ref": "#/rules@99"
                       },
                       "arguments": []
                     }
@@ -4363,7 +4539,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
                     "terminal": {
                       "$type": "RuleCall",
                       "rule": {
-                        "$ref": "#/rules@93"
+                        "$ref": "#/rules@99"
                       },
                       "arguments": []
                     }
@@ -4382,7 +4558,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
                         "terminal": {
                           "$type": "RuleCall",
                           "rule": {
-                            "$ref": "#/rules@93"
+                            "$ref": "#/rules@99"
                           },
                           "arguments": []
                         }
@@ -4417,7 +4593,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@93"
+                "$ref": "#/rules@99"
               },
               "arguments": []
             }
@@ -4445,7 +4621,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@101"
+                "$ref": "#/rules@107"
               },
               "arguments": []
             }
@@ -4473,7 +4649,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@93"
+                "$ref": "#/rules@99"
               },
               "arguments": []
             }
@@ -4501,7 +4677,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@101"
+                "$ref": "#/rules@107"
               },
               "arguments": []
             }
@@ -4547,7 +4723,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@102"
+                "$ref": "#/rules@108"
               },
               "arguments": []
             }
@@ -4566,7 +4742,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
                 "terminal": {
                   "$type": "RuleCall",
                   "rule": {
-                    "$ref": "#/rules@101"
+                    "$ref": "#/rules@107"
                   },
                   "arguments": []
                 }
@@ -4597,7 +4773,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@102"
+                "$ref": "#/rules@108"
               },
               "arguments": []
             }
@@ -4661,7 +4837,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
                     "terminal": {
                       "$type": "RuleCall",
                       "rule": {
-                        "$ref": "#/rules@101"
+                        "$ref": "#/rules@107"
                       },
                       "arguments": []
                     }
@@ -4675,7 +4851,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
                 "terminal": {
                   "$type": "RuleCall",
                   "rule": {
-                    "$ref": "#/rules@93"
+                    "$ref": "#/rules@99"
                   },
                   "arguments": []
                 }
@@ -4795,7 +4971,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@93"
+                "$ref": "#/rules@99"
               },
               "arguments": []
             }
@@ -4823,7 +4999,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@101"
+                "$ref": "#/rules@107"
               },
               "arguments": []
             }
@@ -4874,7 +5050,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@101"
+                "$ref": "#/rules@107"
               },
               "arguments": []
             }
@@ -4886,7 +5062,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@101"
+                "$ref": "#/rules@107"
               },
               "arguments": []
             }
@@ -4898,7 +5074,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@101"
+                "$ref": "#/rules@107"
               },
               "arguments": []
             }
@@ -4926,7 +5102,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@93"
+                "$ref": "#/rules@99"
               },
               "arguments": []
             }
@@ -4964,7 +5140,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
                     "terminal": {
                       "$type": "RuleCall",
                       "rule": {
-                        "$ref": "#/rules@101"
+                        "$ref": "#/rules@107"
                       },
                       "arguments": []
                     }
@@ -4985,7 +5161,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
                     "terminal": {
                       "$type": "RuleCall",
                       "rule": {
-                        "$ref": "#/rules@93"
+                        "$ref": "#/rules@99"
                       },
                       "arguments": []
                     }
@@ -5006,7 +5182,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
                     "terminal": {
                       "$type": "RuleCall",
                       "rule": {
-                        "$ref": "#/rules@93"
+                        "$ref": "#/rules@99"
                       },
                       "arguments": []
                     }
@@ -5089,7 +5265,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@102"
+                "$ref": "#/rules@108"
               },
               "arguments": []
             }
@@ -5117,7 +5293,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@101"
+                "$ref": "#/rules@107"
               },
               "arguments": []
             }
@@ -5145,7 +5321,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@93"
+                "$ref": "#/rules@99"
               },
               "arguments": []
             }
@@ -5181,6 +5357,52 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
     },
     {
       "$type": "ParserRule",
+      "name": "VariableCell",
+      "definition": {
+        "$type": "Group",
+        "elements": [
+          {
+            "$type": "Action",
+            "inferredType": {
+              "$type": "InferredType",
+              "name": "VariableCell"
+            }
+          },
+          {
+            "$type": "Keyword",
+            "value": "variable_cell"
+          }
+        ]
+      },
+      "entry": false,
+      "fragment": false,
+      "parameters": []
+    },
+    {
+      "$type": "ParserRule",
+      "name": "RelaxEnds",
+      "definition": {
+        "$type": "Group",
+        "elements": [
+          {
+            "$type": "Action",
+            "inferredType": {
+              "$type": "InferredType",
+              "name": "RelaxEnds"
+            }
+          },
+          {
+            "$type": "Keyword",
+            "value": "relax_ends"
+          }
+        ]
+      },
+      "entry": false,
+      "fragment": false,
+      "parameters": []
+    },
+    {
+      "$type": "ParserRule",
       "name": "StructureList",
       "definition": {
         "$type": "Group",
@@ -5196,7 +5418,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@102"
+                "$ref": "#/rules@108"
               },
               "arguments": []
             },
@@ -5248,7 +5470,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@102"
+                "$ref": "#/rules@108"
               },
               "arguments": []
             }
@@ -5310,7 +5532,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@101"
+                "$ref": "#/rules@107"
               },
               "arguments": []
             }
@@ -5326,7 +5548,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@102"
+                "$ref": "#/rules@108"
               },
               "arguments": []
             }
@@ -5342,7 +5564,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@102"
+                "$ref": "#/rules@108"
               },
               "arguments": []
             }
@@ -5374,9 +5596,71 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@102"
+                "$ref": "#/rules@108"
               },
               "arguments": []
+            }
+          }
+        ]
+      },
+      "entry": false,
+      "fragment": false,
+      "parameters": []
+    },
+    {
+      "$type": "ParserRule",
+      "name": "Lanczos",
+      "definition": {
+        "$type": "Group",
+        "elements": [
+          {
+            "$type": "Keyword",
+            "value": "lanczos"
+          },
+          {
+            "$type": "Assignment",
+            "feature": "steps",
+            "operator": "=",
+            "terminal": {
+              "$type": "RuleCall",
+              "rule": {
+                "$ref": "#/rules@107"
+              },
+              "arguments": []
+            }
+          }
+        ]
+      },
+      "entry": false,
+      "fragment": false,
+      "parameters": []
+    },
+    {
+      "$type": "ParserRule",
+      "name": "CurvatureAt",
+      "definition": {
+        "$type": "Group",
+        "elements": [
+          {
+            "$type": "Keyword",
+            "value": "at"
+          },
+          {
+            "$type": "Assignment",
+            "feature": "point",
+            "operator": "=",
+            "terminal": {
+              "$type": "Alternatives",
+              "elements": [
+                {
+                  "$type": "Keyword",
+                  "value": "init"
+                },
+                {
+                  "$type": "Keyword",
+                  "value": "trained"
+                }
+              ]
             }
           }
         ]
@@ -5432,7 +5716,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@101"
+                "$ref": "#/rules@107"
               },
               "arguments": []
             }
@@ -5448,7 +5732,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@93"
+                "$ref": "#/rules@99"
               },
               "arguments": []
             }
@@ -5464,7 +5748,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@93"
+                "$ref": "#/rules@99"
               },
               "arguments": []
             }
@@ -5480,7 +5764,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@101"
+                "$ref": "#/rules@107"
               },
               "arguments": []
             }
@@ -5504,7 +5788,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@101"
+                "$ref": "#/rules@107"
               },
               "arguments": []
             }
@@ -5516,7 +5800,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@96"
+                "$ref": "#/rules@102"
               },
               "arguments": []
             },
@@ -5544,7 +5828,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
                 "terminal": {
                   "$type": "RuleCall",
                   "rule": {
-                    "$ref": "#/rules@101"
+                    "$ref": "#/rules@107"
                   },
                   "arguments": []
                 }
@@ -5563,7 +5847,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
                     "terminal": {
                       "$type": "RuleCall",
                       "rule": {
-                        "$ref": "#/rules@101"
+                        "$ref": "#/rules@107"
                       },
                       "arguments": []
                     },
@@ -5584,7 +5868,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@96"
+                "$ref": "#/rules@102"
               },
               "arguments": []
             },
@@ -5609,7 +5893,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@101"
+                "$ref": "#/rules@107"
               },
               "arguments": []
             }
@@ -5640,7 +5924,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
                 "terminal": {
                   "$type": "RuleCall",
                   "rule": {
-                    "$ref": "#/rules@98"
+                    "$ref": "#/rules@104"
                   },
                   "arguments": []
                 }
@@ -5652,7 +5936,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
                 "terminal": {
                   "$type": "RuleCall",
                   "rule": {
-                    "$ref": "#/rules@97"
+                    "$ref": "#/rules@103"
                   },
                   "arguments": []
                 },
@@ -5667,7 +5951,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@97"
+                "$ref": "#/rules@103"
               },
               "arguments": []
             },
@@ -5710,7 +5994,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@98"
+                "$ref": "#/rules@104"
               },
               "arguments": []
             }
@@ -5734,7 +6018,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@100"
+                "$ref": "#/rules@106"
               },
               "arguments": []
             }
@@ -5753,7 +6037,7 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
                 "terminal": {
                   "$type": "RuleCall",
                   "rule": {
-                    "$ref": "#/rules@101"
+                    "$ref": "#/rules@107"
                   },
                   "arguments": []
                 }

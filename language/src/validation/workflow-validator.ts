@@ -92,13 +92,17 @@ export function checkSample(s: Sample, accept: ValidationAcceptor): void {
     if (!s.items.some((i) => i.$type === 'FileStructure' || i.$type === 'CrystalStructure')) {
         accept('error', "Sampling needs starting structures: add 'from \"file.extxyz\"' or 'crystal diamond Si a 5.431 A'.", { node: s, keyword: 'sample', code: IssueCodes.SampleIncomplete });
     }
-    if (!s.items.some((i) => i.$type === 'SampleMd' || i.$type === 'SampleRattle')) {
-        accept('error', "Sampling needs a method: 'md <T> timestep <dt> frames <n> every <k>' or 'rattle <amplitude> frames <n>'.", { node: s, keyword: 'sample', code: IssueCodes.SampleIncomplete });
+    if (!s.items.some((i) => i.$type === 'SampleMd' || i.$type === 'SampleRattle' || i.$type === 'SampleStrain')) {
+        accept('error', "Sampling needs a method: 'md <T> timestep <dt> frames <n> every <k>', 'rattle <amplitude> frames <n>' or 'strain <amount> frames <n>'.", { node: s, keyword: 'sample', code: IssueCodes.SampleIncomplete });
     }
     for (const item of s.items) {
         if (item.$type === 'SampleMd') {
             if (!(item.temperature.value > 0)) accept('error', 'The sampling temperature must be positive.', { node: item, property: 'temperature', code: IssueCodes.OutOfRange });
             if (!(item.timestep.value > 0)) accept('error', 'The timestep must be positive.', { node: item, property: 'timestep', code: IssueCodes.OutOfRange });
+        }
+        if (item.$type === 'SampleStrain' && !(item.amount > 0 && item.amount < 0.5)) {
+            // ε is a small-strain spread: beyond ~0.5 a Gaussian draw can fold the cell (det(I + ε) ≤ 0)
+            accept('error', `The strain spread must lie in (0, 0.5), got ${item.amount}.`, { node: item, property: 'amount', code: IssueCodes.OutOfRange });
         }
         if (item.$type === 'FileStructure') checkInputFile(item, 'path', item.path, 'Structure file', accept, undefined, 'auto');
     }
@@ -144,6 +148,11 @@ export function checkTraining(t: Training, accept: ValidationAcceptor): void {
         if (seen.has(item.$type)) accept('error', `'${item.$cstNode?.text.split(/\s/)[0]}' is given twice in this training block.`, { node: item, code: IssueCodes.DuplicateSetting });
         seen.add(item.$type);
     }
+    const init = t.items.find((i) => i.$type === 'Init');
+    if (init?.$type === 'Init' && init.perturb !== undefined) {
+        if (init.kind !== 'zero') accept('error', `'perturb' applies to 'init zero' (a start at a critical point), not to ${init.kind}.`, { node: init, property: 'perturb', code: IssueCodes.OutOfRange });
+        else if (!(init.perturb >= 0)) accept('error', `'perturb' must not be negative, got ${init.perturb}.`, { node: init, property: 'perturb', code: IssueCodes.OutOfRange });
+    }
     const optimizer = t.items.find((i): i is Optimizer => i.$type === 'Optimizer');
     const model = t.model.ref;
     if (optimizer?.kind === 'ridge' && model) {
@@ -170,11 +179,12 @@ export const PROTOCOL_RULES: Readonly<Record<Run['protocol'], ProtocolRules>> = 
     },
     optimize: { required: [SOURCE], allowed: [...SOURCE, 'Method', 'Fmax', 'MaxSteps', 'CellRelax', 'Displacement', 'OutputFile', 'Dimension'] },
     phonons: { required: [SOURCE], allowed: [...SOURCE, 'Supercell', 'Displacement', 'Vdos', 'Compare', 'Method'] },
-    neb: { required: ['NebEnds', 'Images'], allowed: ['NebEnds', 'Images', 'Spring', 'Climbing', 'Method', 'Fmax', 'MaxSteps', 'OutputFile'] },
-    rank: { required: ['StructureList'], allowed: ['StructureList', 'Relax', 'Method', 'Fmax', 'MaxSteps'] },
-    uncertainty: { required: ['UncertaintyOn'], allowed: ['UncertaintyOn', 'Distance', 'Select'] },
+    neb: { required: ['NebEnds', 'Images'], allowed: ['NebEnds', 'Images', 'Spring', 'Climbing', 'VariableCell', 'RelaxEnds', 'Method', 'Fmax', 'MaxSteps', 'OutputFile'] },
+    rank: { required: ['StructureList'], allowed: ['StructureList', 'Relax', 'Method', 'Fmax', 'MaxSteps', 'Compare'] },
+    uncertainty: { required: ['UncertaintyOn'], allowed: ['UncertaintyOn', 'Distance', 'Select', 'Compare', 'GroupBy'] },
     path: { required: [SOURCE, 'PathAxis'], allowed: [...SOURCE, 'PathAxis', 'NebEnds'] },
     evaluate: { required: ['UncertaintyOn'], allowed: ['UncertaintyOn', 'Compare', 'GroupBy'] },
+    curvature: { required: [], allowed: ['Lanczos', 'CurvatureAt'] },
 };
 
 /** The keyword that starts each run item, for messages. */
@@ -182,8 +192,9 @@ const ITEM_KEYWORD: Readonly<Record<RunItemType, string>> = {
     FileStructure: 'from', CrystalStructure: 'crystal', Ensemble: 'ensemble', Timestep: 'timestep', Steps: 'steps', Velocities: 'velocities',
     Dimension: 'dimension', OutputFile: 'trajectory/log/restart', OutputDir: 'output', Guard: 'guard', Method: 'method', Fmax: 'fmax',
     MaxSteps: 'max_steps', CellRelax: 'relax_cell', Supercell: 'supercell', Displacement: 'displacement', Vdos: 'vdos', Compare: 'compare',
-    NebEnds: 'initial/final', Images: 'images', Spring: 'spring', Climbing: 'climbing', StructureList: 'structures', Relax: 'relax',
+    NebEnds: 'initial/final', Images: 'images', Spring: 'spring', Climbing: 'climbing', VariableCell: 'variable_cell', RelaxEnds: 'relax_ends', StructureList: 'structures', Relax: 'relax',
     UncertaintyOn: 'on', Distance: 'distance', Select: 'select', PathAxis: 'axis', Seed: 'seed', GroupBy: 'group by',
+    Lanczos: 'lanczos', CurvatureAt: 'at',
 };
 
 /** Items that may appear more than once, keyed so that repeats of the same kind are still caught. */
@@ -229,10 +240,23 @@ export function checkRun(run: Run, accept: ValidationAcceptor): void {
         accept('error', `Both axes of a path search move one probe atom, got atoms ${axes[0]!.atom} and ${axes[1]!.atom}.`, { node: axes[1]!, property: 'atom', code: IssueCodes.OutOfRange });
     }
     const calc = run.calculator.ref;
-    const needsModel = run.protocol === 'uncertainty' || run.items.some((i) => i.$type === 'Guard');
+    const needsModel = run.protocol === 'uncertainty' || run.protocol === 'curvature' || run.items.some((i) => i.$type === 'Guard');
     if (calc && calc.$type === 'Potential' && needsModel) {
-        accept('error', `${run.protocol === 'uncertainty' ? 'An uncertainty run' : 'A guard'} needs a trained model; '${calc.name}' is an analytic potential.`,
+        const what = run.protocol === 'uncertainty' ? 'An uncertainty run' : run.protocol === 'curvature' ? 'A curvature run' : 'A guard';
+        accept('error', `${what} needs a trained model; '${calc.name}' is an analytic potential.`,
             { node: run, property: 'calculator', code: IssueCodes.RunNeedsModel });
+    }
+    if (run.protocol === 'curvature' && calc && calc.$type === 'Model') {
+        // the loss whose Hessian it analyses is the model's train block's (its data, loss weights, init)
+        const root = run.$container;
+        const trained = root?.items.some((i) => i.$type === 'Training' && i.model.ref === calc);
+        if (root && !trained) accept('error', `A curvature run analyses the training loss of '${calc.name}', which has no train block.`, { node: run, property: 'calculator', code: IssueCodes.RunNeedsModel });
+    }
+    // an uncertainty run's `compare` is the reference of its true errors: the run's own model would give zero
+    const compared = run.items.find((i) => i.$type === 'Compare');
+    if (run.protocol === 'uncertainty' && calc && compared?.$type === 'Compare' && compared.other.ref === calc) {
+        accept('error', `'compare' names the reference for the true errors: another model or an analytic potential, not '${calc.name}' itself.`,
+            { node: compared, property: 'other', code: IssueCodes.RunNotApplicable });
     }
     for (const item of run.items) checkRunItem(run, item, accept);
 }
@@ -253,6 +277,9 @@ function checkRunItem(run: Run, item: RunItem, accept: ValidationAcceptor): void
             break;
         case 'Fmax':
             if (!(item.value.value > 0)) accept('error', 'fmax must be positive.', { node: item, property: 'value', code: IssueCodes.OutOfRange });
+            break;
+        case 'Lanczos':
+            if (!(Number.isInteger(item.steps) && item.steps >= 2)) accept('error', `Lanczos needs a whole number of steps ≥ 2, got ${item.steps}.`, { node: item, property: 'steps', code: IssueCodes.OutOfRange });
             break;
         case 'Spring':
             if (!(item.value.value > 0)) accept('error', 'The spring constant must be positive.', { node: item, property: 'value', code: IssueCodes.OutOfRange });

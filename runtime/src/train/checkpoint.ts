@@ -25,6 +25,8 @@ export interface EpochRecord {
     readonly seconds: number;
     readonly train: SplitMetrics;
     readonly validation?: SplitMetrics;
+    /** `log gradient`: |∇L| of the full-batch training loss at the epoch's end weights (float64). */
+    readonly gradientNorm?: number;
 }
 
 export interface Checkpoint {

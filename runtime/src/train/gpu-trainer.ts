@@ -43,6 +43,8 @@ export interface AdamSettings {
     readonly beta1: number;
     readonly beta2: number;
     readonly epsilon: number;
+    /** `optimizer sgd`: w ← w − lr m, m ← β₁m + (1−β₁)g (β₁ = momentum), no second moment or bias correction. */
+    readonly gradientDescent?: boolean;
 }
 
 /** Per-structure errors of a split: ΔE_s/N_s (eV/atom) and Σ|ΔF|² (eV²/Å²), and atom counts. */
@@ -280,7 +282,14 @@ export class GpuTrainer {
         ui[3] = this.layout.total;
         uf[4] = (2 * energyWeight) / batch.length;
         uf[5] = (2 * forceWeight) / (3 * atoms.length);
-        if (adam) {
+        if (adam?.gradientDescent) {
+            // plain gradient descent through the same kernel: β₂ = 1 keeps v = 0 and ε̂ = 1, so
+            // w ← w − lr m with m ← β₁m + (1−β₁)g (β₁ = the sgd momentum; 0: w ← w − lr g)
+            uf[6] = adam.lr;
+            uf[7] = 1;
+            uf[8] = adam.beta1;
+            uf[9] = 1;
+        } else if (adam) {
             // bias correction folded in: lr̂ = lr √(1−β₂ᵗ)/(1−β₁ᵗ), ε̂ = ε √(1−β₂ᵗ)
             const c2 = Math.sqrt(1 - adam.beta2 ** adam.step);
             uf[6] = (adam.lr * c2) / (1 - adam.beta1 ** adam.step);

@@ -36,6 +36,14 @@ export class ReferenceTrainer {
         const g = new Float64Array(this.layout.total);
         referenceLoss(this.layout, this.w, this.sets[0]!, batch, weights, this.sigma, g, undefined, this.stats[0]);
         if (!adam) return;
+        if (adam.gradientDescent) {
+            // gradient descent (with momentum β₁ as an exponential average): w ← w − lr m, m ← β₁m + (1−β₁)g
+            for (let q = 0; q < g.length; q++) {
+                this.m[q] = adam.beta1 * this.m[q]! + (1 - adam.beta1) * g[q]!;
+                this.w[q]! -= adam.lr * this.m[q]!;
+            }
+            return;
+        }
         const c1 = 1 - adam.beta1 ** adam.step;
         const c2 = Math.sqrt(1 - adam.beta2 ** adam.step);
         const lr = (adam.lr * c2) / c1;

@@ -12,7 +12,8 @@ import { TrainingError, loadTrainingData, type TrainingData } from './dataset.js
 import { computeDescriptors, scalingStatistics } from './descriptor-data.js';
 import { autoNormalization, fitElementOffsets } from './energy-offsets.js';
 import { GpuTrainer, type AdamSettings, type SplitErrors } from './gpu-trainer.js';
-import { initialWeights, type InitMethod } from './initialise.js';
+import { fullBatchLoss, norm } from './curvature.js';
+import { initialWeights, zeroStart, type InitMethod } from './initialise.js';
 import { parameterLayout, unflattenParameters, type ParameterLayout } from './parameter-layout.js';
 import { ReferenceTrainer } from './reference-trainer.js';
 import { fitRidge } from './ridge.js';
@@ -127,6 +128,16 @@ export function parametersOf(problem: TrainProblem, weights: ArrayLike<number>):
     };
 }
 
+/**
+ * The weights training starts from (rounded to float32, as both backends hold them): `init xavier`
+ * or `nguyen_widrow` from the seed, or `init zero [perturb p]`, the critical point of zeroStart.
+ */
+export function startWeights(problem: TrainProblem): Float32Array {
+    const { training, layout } = problem;
+    if (training.init === 'zero') return Float32Array.from(zeroStart(layout, problem.sets[0], problem.sigma, training.initPerturb ?? 0, training.seed));
+    return Float32Array.from(initialWeights(layout, training.init as InitMethod, training.seed));
+}
+
 export async function runTraining(problem: TrainProblem, options: RunOptions): Promise<TrainResult> {
     const { training, layout, sets } = problem;
     const start = performance.now();
@@ -134,9 +145,13 @@ export async function runTraining(problem: TrainProblem, options: RunOptions): P
         const w = fitRidge(problem, training.optimizer.options['lambda'] ?? 1e-8);
         return { params: parametersOf(problem, w), weights: w, history: [], bestEpoch: 0, stoppedEarly: false, seconds: (performance.now() - start) / 1000, steps: 0 };
     }
-    if (training.optimizer.kind !== 'adam') throw new TrainingError(`optimizer '${training.optimizer.kind}' is not available yet; use adam (or ridge for linear models)`);
+    if (training.optimizer.kind !== 'adam' && training.optimizer.kind !== 'sgd') throw new TrainingError(`optimizer '${training.optimizer.kind}' is not available yet; use adam or sgd (or ridge for linear models)`);
     const o = training.optimizer.options;
-    const adam: AdamSettings = { lr: o['lr'] ?? 1e-3, beta1: o['beta1'] ?? 0.9, beta2: o['beta2'] ?? 0.999, epsilon: o['epsilon'] ?? 1e-8 };
+    // sgd: w ← w − lr m, m ← μ m + (1−μ) g; with a batch of the whole training split and μ = 0 this
+    // is gradient descent, the explicit Euler step (time step lr) of the gradient flow dw/dt = −∇L
+    const adam: AdamSettings = training.optimizer.kind === 'sgd'
+        ? { lr: o['lr'] ?? 1e-3, beta1: o['momentum'] ?? 0, beta2: 1, epsilon: 1, gradientDescent: true }
+        : { lr: o['lr'] ?? 1e-3, beta1: o['beta1'] ?? 0.9, beta2: o['beta2'] ?? 0.999, epsilon: o['epsilon'] ?? 1e-8 };
     const schedule = new Schedule(training.schedule, adam.lr, training.epochs);
     const batchSize = Math.max(1, Math.min(training.batch, sets[0].length));
     const hasValidation = sets[1].length > 0;
@@ -162,7 +177,7 @@ export async function runTraining(problem: TrainProblem, options: RunOptions): P
         options.onMessage?.(`resuming from ${options.checkpointPath} after epoch ${state.epoch}`);
         for (const r of state.history) options.onEpoch?.(r, true);
     } else {
-        const w0 = Float32Array.from(initialWeights(layout, training.init as InitMethod, training.seed));
+        const w0 = startWeights(problem);
         backend.setState(w0);
         state = {
             format: 'nnp-checkpoint', version: 1, fingerprint: problem.fingerprint, epoch: 0, step: 0,
@@ -173,6 +188,8 @@ export async function runTraining(problem: TrainProblem, options: RunOptions): P
     const elapsedBefore = state.history.at(-1)?.seconds ?? 0;
     const runStart = performance.now();
     const patience = training.earlyStop;
+    // `log gradient`: the float64 full-batch gradient of the training loss at each epoch's end
+    const gradientOf = training.logGradient ? fullBatchLoss(layout, sets[0], training.loss, problem.sigma) : undefined;
     try {
         while (state.epoch < training.epochs && !state.stopped) {
             const epoch = state.epoch;
@@ -189,7 +206,8 @@ export async function runTraining(problem: TrainProblem, options: RunOptions): P
                 validation = metrics(await backend.errors(1), training.loss);
             }
             const seconds = elapsedBefore + (performance.now() - runStart) / 1000;
-            const record: EpochRecord = { epoch: epoch + 1, lr, seconds, train, ...(validation ? { validation } : {}) };
+            const gradientNorm = gradientOf ? norm(gradientOf(Float64Array.from(await backend.weights())).gradient) : undefined;
+            const record: EpochRecord = { epoch: epoch + 1, lr, seconds, train, ...(validation ? { validation } : {}), ...(gradientNorm !== undefined ? { gradientNorm } : {}) };
             const monitored = (validation ?? train).loss;
             if (!Number.isFinite(monitored)) throw new TrainingError(`epoch ${epoch + 1}: the loss is ${monitored}; lower the learning rate (optimizer adam lr …)`);
             const improved = monitored < state.best.loss;
