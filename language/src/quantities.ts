@@ -33,6 +33,7 @@ const DIMENSION_OF_PROPERTY: Readonly<Record<string, DimensionName>> = {
     'SampleMd.temperatureEnd': 'temperature',
     'SampleMd.timestep': 'time',
     'SampleRattle.amplitude': 'length',
+    'SampleStrain.rattle': 'length',
     'CrystalStructure.a': 'length',
     'CrystalStructure.c': 'length',
     'Ensemble.temperature': 'temperature',

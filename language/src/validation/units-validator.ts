@@ -13,6 +13,7 @@ const INTEGER_PROPERTIES: Readonly<Record<string, { min: number; max?: number }>
     'SampleMd.frames': { min: 1 },
     'SampleMd.every': { min: 1 },
     'SampleRattle.frames': { min: 1 },
+    'SampleStrain.frames': { min: 1 },
     'Split.seed': { min: 0 },
     'Seed.value': { min: 0 },
     'CrystalStructure.supercell': { min: 1 },

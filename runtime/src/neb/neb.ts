@@ -21,8 +21,26 @@
 // is each atom's minimum-image displacement from the initial to the final structure; the final end
 // is R_0 + d (the same structure as the final one, atoms maybe shifted by lattice vectors), so the
 // band is continuous and differences of images need no minimum image.
-import type { Calculator } from '../md/run-md.js';
-import { invert3 } from '../math/mat3.js';
+//
+// Variable cell (`variable_cell`; a solid-state or generalized NEB after D. Sheppard, P. Xiao,
+// W. Chemelewski, D. D. Johnson, G. Henkelman, J. Chem. Phys. 136, 074103 (2012)): for a
+// transformation that changes the cell each image carries its cell too. With H₀ the initial end's
+// cell (rows = lattice vectors) an image is (u, F): the deformation gradient F maps the reference
+// frame onto the image, cell rows a' = F a₀ (H = H₀ Fᵀ), atoms r = F u, so u are the atoms in the
+// reference frame (the image's fractional coordinates times H₀). Its coordinate vector is
+//   X = (u₁ … u_n, J F)   (3n + 9 numbers, all lengths in Å),
+//   J = (V̄/n)^{1/3} n^{1/2},  V̄ the mean volume of the two ends:
+// a strain ε then moves X by J|ε|, the size of an atomic displacement of one neighbour distance times
+// ε for each of the n atoms, so atoms and cell weigh alike in the band's metric (Sheppard et al.'s
+// Jacobian; the saddle point and the energies do not depend on J, only the spacing of the images).
+// The generalized force is −∂E/∂X:
+//   −∂E/∂u = Fᵀ f,   −∂E/∂(J F) = −W F⁻ᵀ / J,   W = V σ = ∂E/∂ε (eV)
+// with σ the calculator's stress in ASE's sign (σ = (1/V) ∂E/∂ε: positive under tension). Tangents,
+// spring forces, FIRE and the reaction coordinate all use X unchanged, and the convergence test
+// treats the nine cell numbers as three more "atoms" (eV/Å). The ends: F₀ = I, F₁ = (H₀⁻¹ H₁)ᵀ and
+// u = F₁⁻¹ r of the final structure, taken by minimum image in H₀ next to the initial atoms.
+import type { Calculation, Calculator } from '../md/run-md.js';
+import { det3, invert3 } from '../math/mat3.js';
 import { minimizeFire } from '../optimize/fire.js';
 import { maxNorm3, type Objective } from '../optimize/objective.js';
 import type { Structure } from '../structure.js';
@@ -32,6 +50,8 @@ export interface NebOptions {
     readonly final: Structure;
     /** Moving images between the two ends. */
     readonly images: number;
+    /** Solid-state NEB: the cells of the images move too (periodic ends; the calculator must give the stress). */
+    readonly variableCell?: boolean;
     /** A starting band (ends included, images + 2 structures) instead of the linear interpolation. */
     readonly band?: readonly Structure[];
     /** Spring constant k, eV/Å² (default 0.1). */
@@ -42,8 +62,8 @@ export interface NebOptions {
     readonly fmax?: number;
     /** FIRE iterations (default 1000). */
     readonly maxSteps?: number;
-    /** After each evaluation of the band: the iteration, its largest NEB force, the energies and positions of all images. */
-    readonly onStep?: (iteration: number, fmax: number, energies: readonly number[], climbing: boolean, positions: readonly Float64Array[]) => void;
+    /** After each evaluation of the band: the iteration, its largest NEB force, the energies and positions of all images (and the images, with their cells). */
+    readonly onStep?: (iteration: number, fmax: number, energies: readonly number[], climbing: boolean, positions: readonly Float64Array[], structures: readonly Structure[]) => void;
 }
 
 export interface NebResult {
@@ -68,7 +88,7 @@ export interface NebResult {
     readonly band: readonly Structure[];
     /** Energy per image (eV). */
     readonly energies: readonly number[];
-    /** Cumulative path length Σ|R_i − R_{i−1}| over all coordinates (Å). */
+    /** Cumulative path length Σ|R_i − R_{i−1}| over all coordinates (Å; with a variable cell over X = (u, J F)). */
     readonly reactionCoordinate: readonly number[];
     /** dE/ds at each image along the band, −F·τ̂ (eV/Å), for a smooth interpolated profile. */
     readonly slopes: readonly number[];
@@ -132,27 +152,138 @@ export function improvedTangent(prev: ArrayLike<number>, x: ArrayLike<number>, n
     return n > 0 ? tau.map((t) => t / n) : tau;
 }
 
+/** The band's coordinates: how a vector X of one image maps to a structure and its generalized force −∂E/∂X. */
+export interface BandSpace {
+    /** Coordinates per image. */
+    readonly size: number;
+    /** The structure of the coordinates x. */
+    structure(x: Float64Array): Structure;
+    /** The coordinates of a structure (an end or a given band). */
+    coordinates(s: Structure): Float64Array;
+    /** −∂E/∂X at x from the calculation of structure(x). */
+    force(x: Float64Array, c: Calculation, s: Structure): Float64Array;
+}
+
+/** Fixed cell: X is the 3n Cartesian positions, the force the atomic forces. */
+export function positionSpace(template: Structure): BandSpace {
+    return {
+        size: template.positions.length,
+        structure: (x) => ({ ...template, positions: x }),
+        coordinates: (s) => Float64Array.from(s.positions),
+        force: (_x, c) => c.forces,
+    };
+}
+
+/** F (row-major 3×3) from the cell of an image: Fᵀ = H₀⁻¹ H. */
+function deformationOf(h0inv: Float64Array, cell: ArrayLike<number>): Float64Array {
+    const F = new Float64Array(9);
+    for (let a = 0; a < 3; a++) for (let b = 0; b < 3; b++) {
+        let v = 0;
+        for (let k = 0; k < 3; k++) v += h0inv[3 * b + k]! * cell[3 * k + a]!; // (H₀⁻¹H)_{ba} = F_{ab}
+        F[3 * a + b] = v;
+    }
+    return F;
+}
+
+/** y = M v for each 3-vector of v (M row-major). */
+function applyEach(M: ArrayLike<number>, v: ArrayLike<number>, transpose = false): Float64Array {
+    const out = new Float64Array(v.length);
+    for (let i = 0; i < v.length; i += 3) for (let a = 0; a < 3; a++) {
+        let y = 0;
+        for (let b = 0; b < 3; b++) y += (transpose ? M[3 * b + a]! : M[3 * a + b]!) * v[i + b]!;
+        out[i + a] = y;
+    }
+    return out;
+}
+
+/**
+ * Variable cell (solid-state NEB): X = (u, J F) with H = H₀ Fᵀ, r = F u (see the header). `final`
+ * fixes J through the mean volume of the ends; its atoms are placed by minimum image next to the
+ * initial ones in the reference frame.
+ */
+export function cellSpace(initial: Structure, final: Structure): BandSpace & { readonly jacobian: number } {
+    for (const s of [initial, final]) if (!s.cell || !s.pbc.every(Boolean)) throw new Error('a variable-cell band needs ends periodic in all three directions');
+    checkEnds(initial, final);
+    const n = initial.symbols.length;
+    const h0 = Float64Array.from(initial.cell!);
+    const h0inv = invert3(h0);
+    const meanVolume = (Math.abs(det3(initial.cell!)) + Math.abs(det3(final.cell!))) / 2;
+    const J = Math.cbrt(meanVolume / n) * Math.sqrt(n); // Å
+    const u0 = Float64Array.from(initial.positions);
+    const structure = (x: Float64Array): Structure => {
+        const F = x.slice(3 * n).map((v) => v / J);
+        const cell = applyEach(F, h0); // each row a' = F a₀
+        return { ...initial, positions: applyEach(F, x.subarray(0, 3 * n)), cell, energy: undefined, forces: undefined, stress: undefined };
+    };
+    const coordinates = (s: Structure): Float64Array => {
+        const F = deformationOf(h0inv, s.cell!);
+        const u = applyEach(invert3(F), s.positions);
+        // the same atoms next to the initial ones: minimum image in the reference cell
+        const d = minimumImageDisplacement({ ...initial, positions: u0 }, { ...initial, positions: u });
+        const x = new Float64Array(3 * n + 9);
+        for (let k = 0; k < 3 * n; k++) x[k] = u0[k]! + d[k]!;
+        for (let k = 0; k < 9; k++) x[3 * n + k] = J * F[k]!;
+        return x;
+    };
+    return {
+        size: 3 * n + 9,
+        jacobian: J,
+        structure,
+        coordinates,
+        force(x, c, s) {
+            if (!c.stress) throw new Error('variable_cell: the calculator returned no stress');
+            const F = x.slice(3 * n).map((v) => v / J);
+            const out = new Float64Array(3 * n + 9);
+            out.set(applyEach(F, c.forces, true)); // −∂E/∂u = Fᵀ f
+            // −∂E/∂(J F) = −(V σ) F⁻ᵀ / J: (W F⁻ᵀ)_{ab} = Σ_c W_ac (F⁻¹)_{bc}
+            const volume = Math.abs(det3(s.cell!));
+            const Finv = invert3(F);
+            for (let a = 0; a < 3; a++) for (let b = 0; b < 3; b++) {
+                let g = 0;
+                for (let k = 0; k < 3; k++) g += volume * c.stress[3 * a + k]! * Finv[3 * b + k]!;
+                out[3 * n + 3 * a + b] = -g / J;
+            }
+            return out;
+        },
+    };
+}
+
 export async function runNeb(calculator: Calculator, o: NebOptions): Promise<NebResult> {
     const N = o.images;
     if (!(Number.isInteger(N) && N >= 1)) throw new Error(`a band needs at least one moving image, got ${N}`);
     checkEnds(o.initial, o.final);
-    const start = o.band ?? interpolateBand(o.initial, o.final, N);
-    if (start.length !== N + 2) throw new Error(`the starting band has ${start.length} structures, expected ${N + 2}`);
+    const space = o.variableCell ? cellSpace(o.initial, o.final) : positionSpace(o.initial);
+    let startX: Float64Array[];
+    if (o.band) {
+        if (o.band.length !== N + 2) throw new Error(`the starting band has ${o.band.length} structures, expected ${N + 2}`);
+        startX = o.band.map((s) => space.coordinates(s));
+    } else if (o.variableCell) {
+        // linear interpolation of X = (u, J F) between the ends
+        const a = space.coordinates(o.initial);
+        const b = space.coordinates(o.final);
+        startX = Array.from({ length: N + 2 }, (_, i) => a.map((v, k) => v + (i / (N + 1)) * (b[k]! - v)));
+    } else {
+        startX = interpolateBand(o.initial, o.final, N).map((s) => Float64Array.from(s.positions));
+    }
     const k = o.spring ?? 0.1;
     const fmax = o.fmax ?? 0.05;
     const maxSteps = o.maxSteps ?? 1000;
-    const template = start[0]!;
-    const size = template.positions.length; // 3n per image
-    const ends = [await calculator(start[0]!), await calculator(start[N + 1]!)];
-    const first = Float64Array.from(start[0]!.positions);
-    const last = Float64Array.from(start[N + 1]!.positions);
+    const size = space.size;
+    const first = startX[0]!;
+    const last = startX[N + 1]!;
+    const evaluate = async (x: Float64Array) => {
+        const structure = space.structure(x);
+        const c = await calculator(structure);
+        return { structure, calculation: c, force: space.force(x, c, structure) };
+    };
+    const ends = [await evaluate(first), await evaluate(last)];
 
     let climbing = false;
     let iteration = -1;
     /** The band as last evaluated (FIRE accepts every point it evaluates). */
-    let state: { positions: Float64Array[]; energies: number[]; forces: Float64Array[]; tangents: Float64Array[]; fmax: number } | undefined;
+    let state: { positions: Float64Array[]; energies: number[]; forces: Float64Array[]; evaluations: Awaited<ReturnType<typeof evaluate>>[]; tangents: Float64Array[]; fmax: number } | undefined;
 
-    /** NEB forces of the moving images (flattened, N·3n) for a band whose true forces are known. */
+    /** NEB forces of the moving images (flattened, N·size) for a band whose true (generalized) forces are known. */
     const nebForces = (positions: Float64Array[], energies: number[], forces: Float64Array[], climb: boolean) => {
         const out = new Float64Array(N * size);
         const tangents: Float64Array[] = [];
@@ -176,20 +307,16 @@ export async function runNeb(calculator: Calculator, o: NebOptions): Promise<Neb
 
     const objective: Objective = {
         size: N * size,
-        atoms: N * template.symbols.length,
-        x0: Float64Array.from(start.slice(1, N + 1).flatMap((s) => Array.from(s.positions))),
+        atoms: N * o.initial.symbols.length,
+        x0: Float64Array.from(startX.slice(1, N + 1).flatMap((x) => Array.from(x))),
         async evaluate(x) {
             iteration++;
             const positions = [first, ...Array.from({ length: N }, (_, i) => x.slice(i * size, (i + 1) * size)), last];
-            const energies = [ends[0]!.energy];
-            const forces = [ends[0]!.forces];
-            for (let i = 1; i <= N; i++) {
-                const r = await calculator({ ...template, positions: positions[i]! });
-                energies.push(r.energy);
-                forces.push(r.forces);
-            }
-            energies.push(ends[1]!.energy);
-            forces.push(ends[1]!.forces);
+            const evaluations = [ends[0]!];
+            for (let i = 1; i <= N; i++) evaluations.push(await evaluate(positions[i]!));
+            evaluations.push(ends[1]!);
+            const energies = evaluations.map((e) => e.calculation.energy);
+            const forces = evaluations.map((e) => e.force);
             let neb = nebForces(positions, energies, forces, climbing);
             let f = maxNorm3(neb.out);
             if (o.climbing && !climbing && (f < 10 * fmax || iteration >= maxSteps / 4)) {
@@ -197,10 +324,10 @@ export async function runNeb(calculator: Calculator, o: NebOptions): Promise<Neb
                 neb = nebForces(positions, energies, forces, true);
                 f = maxNorm3(neb.out);
             }
-            state = { positions, energies, forces, tangents: neb.tangents, fmax: f };
-            o.onStep?.(iteration, f, energies, climbing, positions);
+            state = { positions, energies, forces, evaluations, tangents: neb.tangents, fmax: f };
+            o.onStep?.(iteration, f, energies, climbing, evaluations.map((e) => e.structure.positions), evaluations.map((e) => e.structure));
             const gradient = neb.out.map((v) => -v);
-            return { energy: energies.slice(1, N + 1).reduce((a, b) => a + b, 0), gradient, structure: { ...template, positions: positions[1]! }, calculation: { energy: energies[1]!, forces: forces[1]! } };
+            return { energy: energies.slice(1, N + 1).reduce((a, b) => a + b, 0), gradient, structure: evaluations[1]!.structure, calculation: evaluations[1]!.calculation };
         },
         fmax: (g) => maxNorm3(g),
         get evaluations() {
@@ -222,9 +349,9 @@ export async function runNeb(calculator: Calculator, o: NebOptions): Promise<Neb
     const slopes = E.map((_, i) => -dot(s.forces[i]!, tangents[i]!));
     let top = 0;
     for (let i = 1; i < E.length; i++) if (E[i]! > E[top]!) top = i;
-    const band = s.positions.map((positions, i): Structure => ({
-        ...template, positions, energy: E[i]!, forces: s.forces[i]!, stress: undefined,
-        info: { ...template.info, image: i, reaction_coordinate: s0[i]! },
+    const band = s.evaluations.map(({ structure, calculation }, i): Structure => ({
+        ...structure, energy: E[i]!, forces: calculation.forces, stress: o.variableCell ? calculation.stress : undefined,
+        info: { ...o.initial.info, image: i, reaction_coordinate: s0[i]! },
     }));
     return {
         protocol: 'neb', images: N, converged: result.converged, iterations: result.steps, climbing,

@@ -2,7 +2,7 @@
 // conventional cells and their bases in fractional coordinates, repeated into a supercell.
 import type { Structure } from '../structure.js';
 
-export type Lattice = 'sc' | 'bcc' | 'fcc' | 'hcp' | 'diamond' | 'beta_tin';
+export type Lattice = 'sc' | 'bcc' | 'fcc' | 'hcp' | 'diamond' | 'beta_tin' | 'bct';
 
 const FCC = [[0, 0, 0], [0, 0.5, 0.5], [0.5, 0, 0.5], [0.5, 0.5, 0]];
 
@@ -15,6 +15,8 @@ const BASIS: Readonly<Record<Lattice, number[][]>> = {
     hcp: [[0, 0, 0], [1 / 3, 2 / 3, 0.5]],
     // β-tin (A5, I4₁/amd) in its conventional body-centred tetragonal cell, 4 atoms
     beta_tin: [[0, 0, 0], [0.5, 0, 0.25], [0.5, 0.5, 0.5], [0, 0.5, 0.75]],
+    // body-centred tetragonal a×a×c, 2 atoms: the Bain path (c/a = 1 bcc, c/a = √2 fcc seen along [001])
+    bct: [[0, 0, 0], [0.5, 0.5, 0.5]],
 };
 
 /** Default c/a of the non-cubic lattices: ideal hcp √(8/3); β-Sn-like 0.55 (Si: 0.552). */
@@ -24,7 +26,7 @@ export function crystal(lattice: Lattice, element: string, a: number, options: {
     const c = options.c ?? a * (DEFAULT_C_OVER_A[lattice] ?? 1);
     const cell = lattice === 'hcp'
         ? [a, 0, 0, -a / 2, (a * Math.sqrt(3)) / 2, 0, 0, 0, c]
-        : [a, 0, 0, 0, a, 0, 0, 0, lattice === 'beta_tin' ? c : a];
+        : [a, 0, 0, 0, a, 0, 0, 0, lattice === 'beta_tin' || lattice === 'bct' ? c : a];
     const [n1, n2, n3] = options.supercell ?? [1, 1, 1];
     const positions: number[] = [];
     for (let i = 0; i < n1; i++) for (let j = 0; j < n2; j++) for (let k = 0; k < n3; k++) {

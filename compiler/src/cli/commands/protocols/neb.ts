@@ -3,9 +3,14 @@
 // Writes profile.csv (image, reaction coordinate, energy, energy relative to the initial end),
 // profile.svg (the images and a cubic interpolation with the slopes dE/ds = −F·τ̂), band.extxyz (the
 // final band), saddle.extxyz (its highest image); `log "file"` (CSV per iteration) and
-// `trajectory "file" every n` (the whole band every n iterations) on request.
+// `trajectory "file" every n` (the whole band every n iterations) on request. `relax_ends`: both ends
+// are first relaxed with the run's calculator (ends.extxyz). `variable_cell`: a
+// solid-state NEB whose images carry their cells (runtime/src/neb/neb.ts cellSpace); profile.csv then
+// also lists each image's volume and cell lengths, and the reaction coordinate is measured in the
+// generalized coordinates (atoms in the reference frame and J times the deformation gradient, Å).
 import { join } from 'node:path';
 import { writeFileAtomic } from '../../../../../runtime/src/io/atomic-write.js';
+import { det3 } from '../../../../../runtime/src/math/mat3.js';
 import type { NebResult } from '../../../../../runtime/src/neb/neb.js';
 import { lineChart } from '../../../../../runtime/src/report/svg-plot.js';
 import type { Structure } from '../../../../../runtime/src/structure.js';
@@ -19,6 +24,8 @@ export interface NebSummary {
     readonly converged: boolean;
     readonly iterations: number;
     readonly climbing: boolean;
+    /** Solid-state NEB: the images' cells moved too. */
+    readonly variableCell: boolean;
     readonly springEvPerA2: number;
     readonly barrierEv: number;
     readonly reverseBarrierEv: number;
@@ -29,6 +36,8 @@ export interface NebSummary {
     /** Length of the band (Å). */
     readonly pathLengthA: number;
     readonly fmaxEvPerA: number;
+    /** `relax_ends`: both ends were relaxed with the run's calculator first (written to ends.extxyz). */
+    readonly endsRelaxed: boolean;
 }
 
 export const nebProtocol: Protocol = {
@@ -41,44 +50,64 @@ export const nebProtocol: Protocol = {
             if (!item) throw new CliError(`nnp run: '${run.name}': a neb run needs '${kind} "file"'`);
             return structureFile(ctx, item['path'] as string);
         };
-        const initial = ends('initial');
-        const final = ends('final');
+        let initial = ends('initial');
+        let final = ends('final');
         if (initial.symbols.length !== final.symbols.length || initial.symbols.some((s, i) => s !== final.symbols[i])) {
             throw new CliError(`nnp run: '${run.name}': the initial and final structures must hold the same atoms in the same order`);
         }
         const images = setting(run, 'Images', 'value', 5);
         const spring = setting(run, 'Spring', 'value', 0.1);
         const climbing = find(run.items, 'Climbing') !== undefined;
+        const variableCell = find(run.items, 'VariableCell') !== undefined;
         const fmax = setting(run, 'Fmax', 'value', 0.05);
         const maxSteps = setting(run, 'MaxSteps', 'value', 1000);
         const log = outputFile(ctx, 'log');
         const trajectory = outputFile(ctx, 'trajectory');
         const { runNeb } = await import('../../../../../runtime/src/neb/neb.js');
+        const endsRelaxed: { energyEv: number; fmax: number; steps: number }[] = [];
+        if (find(run.items, 'RelaxEnds')) {
+            // each calculator's band between its own minima: FIRE on the atoms (and, with
+            // variable_cell, the cell to zero stress) to a tenth of the band's fmax, so that the ends'
+            // residual error stays well below the band's
+            const { minimizeFire } = await import('../../../../../runtime/src/optimize/fire.js');
+            const { cellObjective, positionsObjective } = await import('../../../../../runtime/src/optimize/objective.js');
+            const relax = async (s: Structure, kind: string) => {
+                const objective = variableCell ? cellObjective(s, ctx.calculator) : positionsObjective(s, ctx.calculator);
+                const r = await minimizeFire(objective, { fmax: fmax / 10, maxSteps: Math.max(maxSteps, 1000) });
+                if (!r.converged) throw new CliError(`nnp run: '${run.name}': the ${kind} structure did not relax to fmax ${fmax / 10} eV/A in ${r.steps} steps`);
+                ctx.err(`${run.name}: ${kind} relaxed in ${r.steps} steps, E = ${r.energyEv.toFixed(6)} eV`);
+                endsRelaxed.push({ energyEv: r.energyEv, fmax: r.fmaxEvPerA, steps: r.steps });
+                return { ...r.final, energy: undefined, forces: undefined, stress: undefined };
+            };
+            initial = await relax(initial, 'initial');
+            final = await relax(final, 'final');
+            writeFileAtomic(join(ctx.outDir, 'ends.extxyz'), (await import('../../../../../runtime/src/io/extxyz.js')).writeExtxyz([initial, final]));
+        }
         const { writeExtxyz } = await import('../../../../../runtime/src/io/extxyz.js');
         const logLines = ['iteration,fmax_eV_per_A,highest_energy_eV,climbing'];
         const frames: string[] = [];
         const result = await runNeb(ctx.calculator, {
-            initial, final, images, spring, climbing, fmax, maxSteps,
-            onStep: (iteration, f, energies, climb, positions) => {
+            initial, final, images, spring, climbing, variableCell, fmax, maxSteps,
+            onStep: (iteration, f, energies, climb, _positions, structures) => {
                 const top = Math.max(...energies);
                 if (log && iteration % log.every === 0) logLines.push(`${iteration},${f},${top},${climb ? 1 : 0}`);
                 if (trajectory && iteration % trajectory.every === 0) {
-                    frames.push(writeExtxyz(positions.map((p, image) => ({ ...initial, positions: p, energy: energies[image]!, forces: undefined, stress: undefined, info: { iteration, image } }))));
+                    frames.push(writeExtxyz(structures.map((s, image) => ({ ...s, energy: energies[image]!, forces: undefined, stress: undefined, info: { iteration, image } }))));
                 }
                 if (iteration % 50 === 0) ctx.err(`${run.name}: iteration ${iteration}  highest ${top.toFixed(6)} eV  fmax ${f.toExponential(3)} eV/A${climb ? '  (climbing)' : ''}`);
             },
         });
         if (log) writeFileAtomic(log.path, `${logLines.join('\n')}\n`);
         if (trajectory) writeFileAtomic(trajectory.path, frames.join(''));
-        writeFileAtomic(join(ctx.outDir, 'profile.csv'), profileCsv(result));
+        writeFileAtomic(join(ctx.outDir, 'profile.csv'), profileCsv(result, variableCell));
         writeFileAtomic(join(ctx.outDir, 'band.extxyz'), writeExtxyz(result.band));
         writeFileAtomic(join(ctx.outDir, 'saddle.extxyz'), writeExtxyz([result.band[result.saddleImage]!]));
         writeFileAtomic(join(ctx.outDir, 'profile.svg'), profileSvg(result, run.name));
         const summary: NebSummary = {
-            protocol: 'neb', images: result.images, converged: result.converged, iterations: result.iterations, climbing: result.climbing,
+            protocol: 'neb', images: result.images, converged: result.converged, iterations: result.iterations, climbing: result.climbing, variableCell,
             springEvPerA2: spring, barrierEv: result.barrierEv, reverseBarrierEv: result.reverseBarrierEv, reactionEnergyEv: result.reactionEnergyEv,
             saddleImage: result.saddleImage, saddleEnergyEv: result.energies[result.saddleImage]!, pathLengthA: result.reactionCoordinate.at(-1)!,
-            fmaxEvPerA: result.fmaxEvPerA,
+            fmaxEvPerA: result.fmaxEvPerA, endsRelaxed: endsRelaxed.length > 0,
         };
         return summary;
     },
@@ -88,9 +117,18 @@ export const nebProtocol: Protocol = {
     },
 };
 
-function profileCsv(r: NebResult): string {
-    const lines = ['image,reaction_coordinate_A,energy_eV,relative_energy_eV'];
-    r.energies.forEach((e, i) => lines.push(`${i},${r.reactionCoordinate[i]!},${e},${e - r.energies[0]!}`));
+function profileCsv(r: NebResult, variableCell: boolean): string {
+    // with a variable cell also each image's volume and cell-vector lengths |a|, |b|, |c| (Å³, Å)
+    const lines = [`image,reaction_coordinate_A,energy_eV,relative_energy_eV${variableCell ? ',volume_A3,a_A,b_A,c_A' : ''}`];
+    r.energies.forEach((e, i) => {
+        let extra = '';
+        const cell = r.band[i]!.cell;
+        if (variableCell && cell) {
+            const len = (row: number) => Math.hypot(cell[3 * row]!, cell[3 * row + 1]!, cell[3 * row + 2]!);
+            extra = `,${Math.abs(det3(cell))},${len(0)},${len(1)},${len(2)}`;
+        }
+        lines.push(`${i},${r.reactionCoordinate[i]!},${e},${e - r.energies[0]!}${extra}`);
+    });
     return `${lines.join('\n')}\n`;
 }
 
