@@ -11,5 +11,11 @@ if (!existsSync(entry)) {
 }
 const { main } = await import(entry.href);
 const code = await main(process.argv.slice(2));
-// The language server keeps running on its own; everything else exits with its status.
-if (process.argv[2] !== 'lsp') process.exit(code);
+// The language server keeps running on its own; everything else exits with its status, once stdout and
+// stderr are drained: to a pipe they may be asynchronous, and exiting at once would cut off a large
+// output (seen: `nnp eval --json | …` stopped at 64 KiB, the pipe's buffer).
+if (process.argv[2] !== 'lsp') {
+    const drained = (stream) => new Promise((resolve) => stream.write('', resolve));
+    await Promise.all([drained(process.stdout), drained(process.stderr)]);
+    process.exit(code);
+}

@@ -1,5 +1,6 @@
 // n2p2 potentials through the command line: import → check → eval (reference and WebGPU) →
 // export → import again; Cu2S (sigma scaling, softplus, cutoff type 6) as well as water.
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -94,6 +95,17 @@ describe('nnp import / eval / export with n2p2 potentials', () => {
         expect(r.code, r.err).toBe(0);
         expect(r.out.split('\n')[0]).toMatch(/^structure\s+atoms\s+energy\/eV/);
         expect(r.out.split('\n')[1]).toMatch(/^\s+0\s+48\s+-3\.33\d+e\+4|^\s+0\s+48\s+-33\d{3}\.\d+/);
+    });
+
+    it('writes all of a large --json output into a pipe (88 kB, more than a pipe buffer)', () => {
+        const big = sharedData('n2p2', 'structures', 'H2O_1080_liquid.data');
+        const file = join(dir, 'big.json');
+        expect(spawnSync('bash', ['-c', `node bin/nnp.js eval ${water} ${big} --backend reference ${atomic.join(' ')} --json > ${file}`], { cwd: ROOT }).status).toBe(0);
+        const piped = spawnSync('bash', ['-c', `node bin/nnp.js eval ${water} ${big} --backend reference ${atomic.join(' ')} --json | cat`], { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 26 });
+        expect(piped.status).toBe(0);
+        expect(piped.stdout.length).toBeGreaterThan(65536);
+        expect(piped.stdout).toBe(readFileSync(file, 'utf8'));
+        expect((JSON.parse(piped.stdout) as { structures: unknown[] }).structures).toHaveLength(1);
     });
 });
 
