@@ -37,6 +37,21 @@ run path mb as landscape {
   ${axes}
   initial "a.xyz" final "b.xyz"
 }
+run path mb as route_ac {
+  from "a.xyz"
+  ${axes}
+  initial "a.xyz" final "c.xyz"
+}
+run neb mb as seeded {
+  initial "a.xyz"
+  final "c.xyz"
+  guess "out/route_ac/path.extxyz"
+  images 9
+  spring 10 eV/A^2
+  climbing
+  fmax 0.01 eV/A
+  max_steps 2000
+}
 run path mb as minima {
   from "a.xyz"
   ${axes}
@@ -71,6 +86,25 @@ run path mb as minima {
         expect(readFileSync(join(out, 'profile.svg'), 'utf8')).toMatch(/^<svg[\s\S]*<circle[\s\S]*<\/svg>\n$/);
         expect(readFileSync(join(dir, 'out', 'hop-log.csv'), 'utf8').split('\n')[0]).toBe('iteration,fmax_eV_per_A,highest_energy_eV,climbing');
         expect(readStructures(join(dir, 'out', 'hop-bands.extxyz')).length % 11).toBe(0);
+    });
+
+    it('a path seeds a band: neb from the grid route finds the same saddle as from the straight line', () => {
+        const route = nnp(['run', 'mb.nnp', 'route_ac'], dir);
+        expect(route.code, route.err).toBe(0);
+        const points = readStructures(join(dir, 'out', 'route_ac', 'path.extxyz'));
+        expect(points.length).toBe(json('route_ac')['points']);
+        expect(points[0]!.positions[0]).toBeCloseTo(-0.558, 1);
+        const seeded = nnp(['run', 'mb.nnp', 'seeded'], dir);
+        expect(seeded.code, seeded.err).toBe(0);
+        const straight = nnp(['run', 'mb.nnp', 'hop'], dir);
+        expect(straight.code, straight.err).toBe(0);
+        const [s, h] = [json('seeded'), json('hop')];
+        expect(s['converged']).toBe(true);
+        expect(s['saddleEnergyEv'] as number).toBeCloseTo(h['saddleEnergyEv'] as number, 4);
+        expect(Math.abs((s['saddleEnergyEv'] as number) - SADDLE_AC)).toBeLessThan(0.01 * Math.abs(SADDLE_AC));
+        // the straight line A→C cuts through high ground; the grid route already follows the valley
+        console.log(`neb iterations: from the path ${String(s['iterations'])}, from the straight line ${String(h['iterations'])}`);
+        expect(s['iterations'] as number).toBeLessThan(h['iterations'] as number);
     });
 
     it('path: from initial to final, and between the two lowest grid minima', () => {

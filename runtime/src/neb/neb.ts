@@ -119,6 +119,35 @@ export function interpolateBand(initial: Structure, final: Structure, images: nu
     });
 }
 
+/**
+ * A starting band from a guessed path (e.g. a path run's path.extxyz): `count` structures at equal
+ * arc length along the polyline through the guess's configurations (Euclidean in all positions,
+ * Å), interpolated linearly between neighbours; the first and last are replaced by the band's ends.
+ */
+export function bandFromGuess(guess: readonly Structure[], initial: Structure, final: Structure, count: number): Structure[] {
+    for (const g of guess) checkEnds(initial, g);
+    if (guess.length < 2) throw new Error(`a guessed path needs at least 2 structures, got ${guess.length}`);
+    const arc = [0];
+    for (let k = 1; k < guess.length; k++) {
+        let d2 = 0;
+        for (let c = 0; c < guess[k]!.positions.length; c++) d2 += (guess[k]!.positions[c]! - guess[k - 1]!.positions[c]!) ** 2;
+        arc.push(arc[k - 1]! + Math.sqrt(d2));
+    }
+    const total = arc.at(-1)!;
+    let k = 0;
+    return Array.from({ length: count }, (_, i) => {
+        if (i === 0) return { ...initial, energy: undefined, forces: undefined, stress: undefined };
+        if (i === count - 1) return { ...final, cell: final.cell ?? initial.cell, energy: undefined, forces: undefined, stress: undefined };
+        const target = (total * i) / (count - 1);
+        while (k < guess.length - 2 && arc[k + 1]! < target) k++;
+        const span = arc[k + 1]! - arc[k]!;
+        const t = span > 0 ? (target - arc[k]!) / span : 0;
+        const a = guess[k]!.positions;
+        const b = guess[k + 1]!.positions;
+        return { ...initial, positions: a.map((x, c) => x + t * (b[c]! - x)), energy: undefined, forces: undefined, stress: undefined, info: { ...initial.info } };
+    });
+}
+
 function checkEnds(initial: Structure, final: Structure): void {
     if (initial.symbols.length !== final.symbols.length || initial.symbols.some((s, i) => s !== final.symbols[i])) {
         throw new Error(`the initial and final structures must have the same atoms in the same order (${initial.symbols.length} and ${final.symbols.length} atoms)`);

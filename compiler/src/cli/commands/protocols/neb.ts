@@ -8,7 +8,10 @@
 // solid-state NEB whose images carry their cells (runtime/src/neb/neb.ts cellSpace); profile.csv then
 // also lists each image's volume and cell lengths, and the reaction coordinate is measured in the
 // generalized coordinates (atoms in the reference frame and J times the deformation gradient, Å).
-import { join } from 'node:path';
+// `guess "file"`: the band starts along a guessed path (several structures, e.g. a path run's
+// path.extxyz: the grid's least-cost route), resampled at equal arc length, not along the straight line.
+import { join, resolve } from 'node:path';
+import { readStructures } from '../../../../../runtime/src/io/read-structures.js';
 import { writeFileAtomic } from '../../../../../runtime/src/io/atomic-write.js';
 import { det3 } from '../../../../../runtime/src/math/mat3.js';
 import type { NebResult } from '../../../../../runtime/src/neb/neb.js';
@@ -86,8 +89,20 @@ export const nebProtocol: Protocol = {
         const { writeExtxyz } = await import('../../../../../runtime/src/io/extxyz.js');
         const logLines = ['iteration,fmax_eV_per_A,highest_energy_eV,climbing'];
         const frames: string[] = [];
+        // `guess "file"`: the band starts along a guessed path (e.g. a path run's path.extxyz) instead of the straight line
+        const guessItem = find(run.items, 'BandGuess');
+        let band: Structure[] | undefined;
+        if (guessItem) {
+            const { bandFromGuess } = await import('../../../../../runtime/src/neb/neb.js');
+            const path = guessItem['path'] as string;
+            try {
+                band = bandFromGuess(readStructures(resolve(ctx.specDir, path)), initial, final, images + 2);
+            } catch (e) {
+                throw new CliError(`nnp run: '${run.name}': ${path}: ${(e as Error).message}`);
+            }
+        }
         const result = await runNeb(ctx.calculator, {
-            initial, final, images, spring, climbing, variableCell, fmax, maxSteps,
+            initial, final, images, spring, climbing, variableCell, fmax, maxSteps, ...(band ? { band } : {}),
             onStep: (iteration, f, energies, climb, _positions, structures) => {
                 const top = Math.max(...energies);
                 if (log && iteration % log.every === 0) logLines.push(`${iteration},${f},${top},${climb ? 1 : 0}`);

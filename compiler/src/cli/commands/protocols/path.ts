@@ -4,9 +4,11 @@
 // atom's positions in `initial` / `final` when given, else the two lowest minima of the grid.
 // For comparison, the straight segment between the same ends: the calculator's energies along it,
 // sampled at the finer grid spacing, and the same discrete line integral as the path's cost.
-// Writes grid.csv, path.csv, straight-line.csv and landscape.svg (a heat map with both routes).
+// Writes grid.csv, path.csv, path.extxyz (the route as structures: a neb run's `guess`), straight-line.csv
+// and landscape.svg (a heat map with both routes).
 import { join } from 'node:path';
 import { writeFileAtomic } from '../../../../../runtime/src/io/atomic-write.js';
+import { writeExtxyz } from '../../../../../runtime/src/io/extxyz.js';
 import type { EnergyGrid, GridAxis, GridPath } from '../../../../../runtime/src/landscape/grid-path.js';
 import type { Calculator } from '../../../../../runtime/src/md/run-md.js';
 import type { Structure } from '../../../../../runtime/src/structure.js';
@@ -110,6 +112,13 @@ export const pathProtocol: Protocol = {
         const line = await straightLine(probe, atom, axes, path.coordinates[0]!, path.coordinates.at(-1)!, spacing, eMin, ctx.calculator);
         writeFileAtomic(join(ctx.outDir, 'grid.csv'), gridCsv(grid, names));
         writeFileAtomic(join(ctx.outDir, 'path.csv'), pathCsv(path, names));
+        // the route as structures (the probe atom moved along it): a neb run's `guess`
+        writeFileAtomic(join(ctx.outDir, 'path.extxyz'), writeExtxyz(path.coordinates.map((c, k) => {
+            const positions = Float64Array.from(probe.positions);
+            positions[3 * atom + axes[0].coordinate] = c[0];
+            positions[3 * atom + axes[1].coordinate] = c[1];
+            return { ...probe, positions, energy: path.energies[k]!, forces: undefined, stress: undefined, info: { ...probe.info, point: k } };
+        })));
         writeFileAtomic(join(ctx.outDir, 'straight-line.csv'), profileCsv(line.coordinates, line.distance, line.energies, names));
         writeFileAtomic(join(ctx.outDir, 'landscape.svg'), landscapeSvg(grid, path, line, names, atom, run.name));
         const summary: PathSummary = {
