@@ -13,8 +13,10 @@ const TARGET_WORDS: Readonly<Record<string, string>> = {
     'Sample.potential': 'potential',
     'Training.model': 'model',
     'Training.datasets': 'dataset',
-    'Run.calculator': 'model or potential',
-    'Compare.other': 'model or potential',
+    'Run.calculator': 'model, potential or constitutive model',
+    'Compare.other': 'model, potential or material',
+    'StrainStates.material': 'material',
+    'Versus.others': 'constitutive model',
 };
 
 export class NnpDocumentValidator extends DefaultDocumentValidator {

@@ -3,7 +3,7 @@
 // outline and in scopes as if they were declarations.
 import { DefaultNameProvider, type AstNode, type CstNode } from 'langium';
 
-const DECLARATIONS = new Set(['Model', 'Potential', 'Dataset', 'DescriptorSet', 'ElementDecl', 'Run']);
+const DECLARATIONS = new Set(['Model', 'Potential', 'Dataset', 'DescriptorSet', 'ElementDecl', 'Run', 'Surface', 'States', 'Scan', 'Material', 'ConstitutiveModel']);
 
 export class NnpNameProvider extends DefaultNameProvider {
     override getName(node: AstNode): string | undefined {

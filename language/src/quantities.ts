@@ -38,6 +38,8 @@ const DIMENSION_OF_PROPERTY: Readonly<Record<string, DimensionName>> = {
     'CrystalStructure.c': 'length',
     'Ensemble.temperature': 'temperature',
     'Ensemble.pressure': 'pressure',
+    'Material.shear': 'pressure',
+    'Material.bulk': 'pressure',
     'Ensemble.damping': 'time',
     'Ensemble.barostatDamping': 'time',
     'Timestep.value': 'time',
@@ -49,6 +51,18 @@ const DIMENSION_OF_PROPERTY: Readonly<Record<string, DimensionName>> = {
     'Spring.value': 'springConstant',
     'PathAxis.from': 'length',
     'PathAxis.to': 'length',
+    'TwoStateGrid.xFrom': 'length',
+    'TwoStateGrid.xTo': 'length',
+    'TwoStateGrid.yFrom': 'length',
+    'TwoStateGrid.yTo': 'length',
+};
+
+/** Dimensions of the two_state surface's parameters (runtime/src/excited/two-state.ts). */
+const SURFACE_PARAM_DIMENSION: Readonly<Record<string, DimensionName>> = {
+    k: 'springConstant',
+    a: 'length',
+    offset: 'energy',
+    c: 'force',
 };
 
 /** Dimensions of analytic-potential parameters (LJ, Morse, Stillinger–Weber, ATM, Müller–Brown). */
@@ -76,6 +90,7 @@ export const POTENTIAL_PARAM_DIMENSION: Readonly<Record<PotentialParamName, Dime
 export function expectedDimension(node: Quantity | Values): DimensionName | undefined {
     const container = node.$container as AstNode & { name?: string; measure?: string };
     if (container.$type === 'PotentialParam') return POTENTIAL_PARAM_DIMENSION[container.name as PotentialParamName];
+    if (container.$type === 'SurfaceParam') return SURFACE_PARAM_DIMENSION[container.name as string];
     if (container.$type === 'Guard') return container.measure === 'committee' ? 'force' : 'dimensionless';
     return DIMENSION_OF_PROPERTY[`${container.$type}.${node.$containerProperty}`];
 }

@@ -19,7 +19,7 @@ const EV_PER_JOULE = 1 / 1.602176634e-19;
 const AVOGADRO = 6.02214076e23;
 export const HARTREE_EV = 27.211386245988;
 export const BOHR_A = 0.529177210903;
-const PASCAL_EV_PER_A3 = EV_PER_JOULE * 1e-30; // 1 J/m³ in eV/Å³
+export const PASCAL_EV_PER_A3 = EV_PER_JOULE * 1e-30; // 1 J/m³ in eV/Å³
 
 const E: Dimension = { energy: 1 };
 const L: Dimension = { length: 1 };

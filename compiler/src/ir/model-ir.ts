@@ -14,6 +14,32 @@ export interface SpecIR {
     readonly datasets: readonly DatasetIR[];
     readonly trainings: readonly TrainingIR[];
     readonly runs: readonly RunIR[];
+    /** Continuum reference materials (`material`); absent when the spec has none. */
+    readonly materials?: readonly MaterialIR[];
+    /** Network constitutive models (`constitutive`); absent when the spec has none. */
+    readonly constitutive?: readonly ConstitutiveIR[];
+    /** Two-state (excited-state) surfaces, models, fits and scans; absent when the spec has none. */
+    readonly twoState?: TwoStateIR;
+}
+
+/** A grid of (x, y) points, Å. */
+export interface TwoStateGridIR {
+    readonly x: readonly [number, number];
+    readonly y: readonly [number, number];
+    readonly nx: number;
+    readonly ny: number;
+}
+
+export interface TwoStateIR {
+    /** `surface name = two_state { … }`: parameters in internal units (eV, Å). */
+    readonly surfaces: readonly { readonly name: string; readonly kind: 'two_state'; readonly params: Readonly<Record<string, number>> }[];
+    readonly models: readonly { readonly name: string; readonly representation: 'diabatic' | 'adiabatic'; readonly hidden: readonly number[]; readonly activation: string }[];
+    readonly fits: readonly {
+        readonly model: string; readonly surface: string; readonly grid: TwoStateGridIR;
+        readonly optimizer: { readonly kind: string; readonly options: Readonly<Record<string, number>> };
+        readonly epochs: number; readonly batch: number; readonly seed: number; readonly save?: string;
+    }[];
+    readonly scans: readonly { readonly name: string; readonly models: readonly string[]; readonly surface: string; readonly grid: TwoStateGridIR; readonly output?: string }[];
 }
 
 export interface ElementIR {
@@ -151,6 +177,39 @@ export interface TrainingIR {
 export interface RunIR {
     readonly name: string;
     readonly protocol: string;
-    readonly calculator: { readonly kind: 'model' | 'potential'; readonly name: string };
+    readonly calculator: { readonly kind: 'model' | 'potential' | 'material' | 'constitutive'; readonly name: string };
     readonly items: readonly PlainIR[];
+}
+
+/** `material m = neo_hookean { shear μ bulk κ }`; moduli in GPa (the constitutive runtime's unit). */
+export interface MaterialIR {
+    readonly name: string;
+    readonly kind: 'neo_hookean';
+    /** μ, GPa */
+    readonly shear: number;
+    /** κ, GPa */
+    readonly bulk: number;
+}
+
+/** A network constitutive model and how it is fitted (runtime/src/constitutive/). */
+export interface ConstitutiveIR {
+    readonly name: string;
+    readonly kind: 'energy' | 'direct';
+    readonly hidden: readonly number[];
+    readonly activation: string;
+    readonly data: {
+        readonly material: string;
+        /** Largest stretch / shear amplitude (dimensionless). */
+        readonly strain: number;
+        readonly states: number;
+        /** Held-out fraction. */
+        readonly test: number;
+        readonly seed: number;
+    };
+    readonly optimizer: { readonly kind: string; readonly options: Readonly<Record<string, number>> };
+    readonly epochs: number;
+    readonly batch: number;
+    readonly seed: number;
+    /** Weights file relative to the spec (default out/<name>.constitutive.json). */
+    readonly save: string;
 }

@@ -3,9 +3,11 @@ import { isAstNode, isReference, type AstNode } from 'langium';
 import type {
     AnalyticPotential, Dataset, Model, Optimizer, Potential, Run, Spec, Split, Training,
 } from '../../../language/src/generated/ast.js';
+import { lowerConstitutive, lowerMaterial } from './lower-constitutive.js';
 import { expectedDimension, toInternal } from '../../../language/src/quantities.js';
 import { IR_VERSION, type AnalyticTermIR, type DatasetIR, type PlainIR, type PotentialIR, type RunIR, type SpecIR, type TrainingIR } from '../ir/model-ir.js';
 import { lowerModel, stripUndefined } from './lower-model.js';
+import { lowerTwoState } from './lower-two-state.js';
 
 /** Stillinger & Weber, Phys. Rev. B 31, 5262 (1985): silicon. */
 export const STILLINGER_WEBER_SI: Readonly<Record<string, number>> = {
@@ -24,6 +26,8 @@ export function lowerSpec(specs: Spec | readonly Spec[]): SpecIR {
         datasets: items.filter((i): i is Dataset => i.$type === 'Dataset').map(lowerDataset),
         trainings: items.filter((i): i is Training => i.$type === 'Training').map(lowerTraining),
         runs: items.filter((i): i is Run => i.$type === 'Run').map(lowerRun),
+        ...lowerConstitutiveItems(items),
+        ...lowerTwoState(items),
     };
 }
 
@@ -94,7 +98,7 @@ function lowerTraining(t: Training): TrainingIR {
  * Defaults: Adam (Kingma & Ba 2015 moments) with lr 5e-3 and a cosine decay over 300 epochs (tuned on the
  * water and Stillinger–Weber silicon benchmarks); a ridge fit for purely linear models.
  */
-function lowerOptimizer(o: Optimizer | undefined, allLinear: boolean): TrainingIR['optimizer'] {
+export function lowerOptimizer(o: Optimizer | undefined, allLinear: boolean): TrainingIR['optimizer'] {
     const kind = o?.kind ?? (allLinear ? 'ridge' : 'adam');
     const defaults: Record<string, Record<string, number>> = {
         adam: { lr: 5e-3, beta1: 0.9, beta2: 0.999, epsilon: 1e-8 },
@@ -107,12 +111,19 @@ function lowerOptimizer(o: Optimizer | undefined, allLinear: boolean): TrainingI
     return { kind, options: sortKeys(options) };
 }
 
+/** `material` and `constitutive` statements, present in the IR only when the spec has them. */
+function lowerConstitutiveItems(items: readonly Spec['items'][number][]): Pick<SpecIR, 'materials' | 'constitutive'> {
+    const materials = items.flatMap((i) => (i.$type === 'Material' ? [lowerMaterial(i)] : []));
+    const constitutive = items.flatMap((i) => (i.$type === 'ConstitutiveModel' ? [lowerConstitutive(i, lowerOptimizer)] : []));
+    return { ...(materials.length ? { materials } : {}), ...(constitutive.length ? { constitutive } : {}) };
+}
+
 function lowerRun(r: Run): RunIR {
     const calc = r.calculator.ref;
     return {
         name: r.name ?? r.protocol,
         protocol: r.protocol,
-        calculator: { kind: calc?.$type === 'Potential' ? 'potential' : 'model', name: r.calculator.$refText },
+        calculator: { kind: calc?.$type === 'Potential' ? 'potential' : calc?.$type === 'Material' ? 'material' : calc?.$type === 'ConstitutiveModel' ? 'constitutive' : 'model', name: r.calculator.$refText },
         items: r.items.map(plain),
     };
 }

@@ -32,6 +32,7 @@ export type NnpKeywordNames =
     | "a"
     | "activation"
     | "adam"
+    | "adiabatic"
     | "alpha"
     | "analytic"
     | "angle"
@@ -52,6 +53,7 @@ export type NnpKeywordNames =
     | "beta_tin"
     | "bins"
     | "bootstrap"
+    | "bulk"
     | "by"
     | "c"
     | "c9"
@@ -65,6 +67,7 @@ export type NnpKeywordNames =
     | "compact"
     | "compare"
     | "constant"
+    | "constitutive"
     | "conv_energy"
     | "conv_length"
     | "cos"
@@ -79,8 +82,10 @@ export type NnpKeywordNames =
     | "depth"
     | "descriptor_set"
     | "descriptors"
+    | "diabatic"
     | "diamond"
     | "dimension"
+    | "direct"
     | "displacement"
     | "distance"
     | "element"
@@ -101,6 +106,7 @@ export type NnpKeywordNames =
     | "final"
     | "finite_difference"
     | "fire"
+    | "fit"
     | "fmax"
     | "for"
     | "forces"
@@ -113,6 +119,7 @@ export type NnpKeywordNames =
     | "grid"
     | "group"
     | "guard"
+    | "guess"
     | "hard"
     | "harmonic"
     | "hcp"
@@ -125,6 +132,7 @@ export type NnpKeywordNames =
     | "initial"
     | "inner"
     | "invalid"
+    | "k"
     | "kalman"
     | "lambda"
     | "lanczos"
@@ -134,10 +142,13 @@ export type NnpKeywordNames =
     | "linear"
     | "log"
     | "logistic"
+    | "loop"
+    | "loops"
     | "loss"
     | "lr"
     | "mahalanobis"
     | "mass"
+    | "material"
     | "max"
     | "max_steps"
     | "md"
@@ -146,6 +157,7 @@ export type NnpKeywordNames =
     | "min_lr"
     | "minimum"
     | "model"
+    | "models"
     | "momentum"
     | "morse"
     | "mtk"
@@ -153,6 +165,7 @@ export type NnpKeywordNames =
     | "n2p2"
     | "narrow"
     | "neb"
+    | "neo_hookean"
     | "network"
     | "newton"
     | "nguyen_widrow"
@@ -164,6 +177,7 @@ export type NnpKeywordNames =
     | "nve"
     | "nvt"
     | "of"
+    | "offset"
     | "on"
     | "optimize"
     | "optimizer"
@@ -194,6 +208,7 @@ export type NnpKeywordNames =
     | "relax_cell"
     | "relax_ends"
     | "relu"
+    | "representation"
     | "restart"
     | "reverse_logistic"
     | "ridge"
@@ -205,11 +220,13 @@ export type NnpKeywordNames =
     | "scale"
     | "scale_center"
     | "scaling"
+    | "scan"
     | "schedule"
     | "seed"
     | "select"
     | "sgd"
     | "shape"
+    | "shear"
     | "shift"
     | "shifted"
     | "sigma"
@@ -219,12 +236,15 @@ export type NnpKeywordNames =
     | "split"
     | "spring"
     | "stalls"
+    | "states"
     | "steps"
+    | "stiffness"
     | "stillinger_weber"
     | "stop"
     | "strain"
     | "structures"
     | "supercell"
+    | "surface"
     | "tanh"
     | "tanhu"
     | "test"
@@ -233,12 +253,14 @@ export type NnpKeywordNames =
     | "train"
     | "trained"
     | "trajectory"
+    | "two_state"
     | "uncertainty"
     | "units"
     | "validation"
     | "variable_cell"
     | "vdos"
     | "velocities"
+    | "versus"
     | "warn"
     | "weighted"
     | "weights"
@@ -311,8 +333,23 @@ export function isAngularFunction(item: unknown): item is AngularFunction {
     return reflection.isInstance(item, AngularFunction.$type);
 }
 
+export interface BandGuess extends langium.AstNode {
+    readonly $container: Run;
+    readonly $type: 'BandGuess';
+    path: string;
+}
+
+export const BandGuess = {
+    $type: 'BandGuess',
+    path: 'path'
+} as const;
+
+export function isBandGuess(item: unknown): item is BandGuess {
+    return reflection.isInstance(item, BandGuess.$type);
+}
+
 export interface Batch extends langium.AstNode {
-    readonly $container: Training;
+    readonly $container: ConstitutiveModel | Fit | Training;
     readonly $type: 'Batch';
     value: number;
 }
@@ -326,7 +363,7 @@ export function isBatch(item: unknown): item is Batch {
     return reflection.isInstance(item, Batch.$type);
 }
 
-export type Calculator = Model | Potential;
+export type Calculator = ConstitutiveModel | Material | Model | Potential;
 
 export const Calculator = {
     $type: 'Calculator'
@@ -473,6 +510,52 @@ export const Compare = {
 
 export function isCompare(item: unknown): item is Compare {
     return reflection.isInstance(item, Compare.$type);
+}
+
+export type ConstitutiveItem = Batch | ConstitutiveNetwork | Epochs | Optimizer | SaveWeights | Seed | StrainStates;
+
+export const ConstitutiveItem = {
+    $type: 'ConstitutiveItem'
+} as const;
+
+export function isConstitutiveItem(item: unknown): item is ConstitutiveItem {
+    return reflection.isInstance(item, ConstitutiveItem.$type);
+}
+
+export interface ConstitutiveModel extends langium.AstNode {
+    readonly $container: Spec;
+    readonly $type: 'ConstitutiveModel';
+    items: Array<ConstitutiveItem>;
+    kind: 'direct' | 'energy';
+    name: Name;
+}
+
+export const ConstitutiveModel = {
+    $type: 'ConstitutiveModel',
+    items: 'items',
+    kind: 'kind',
+    name: 'name'
+} as const;
+
+export function isConstitutiveModel(item: unknown): item is ConstitutiveModel {
+    return reflection.isInstance(item, ConstitutiveModel.$type);
+}
+
+export interface ConstitutiveNetwork extends langium.AstNode {
+    readonly $container: ConstitutiveModel;
+    readonly $type: 'ConstitutiveNetwork';
+    activation?: Activation;
+    sizes: Array<number>;
+}
+
+export const ConstitutiveNetwork = {
+    $type: 'ConstitutiveNetwork',
+    activation: 'activation',
+    sizes: 'sizes'
+} as const;
+
+export function isConstitutiveNetwork(item: unknown): item is ConstitutiveNetwork {
+    return reflection.isInstance(item, ConstitutiveNetwork.$type);
 }
 
 export interface CrystalStructure extends langium.AstNode {
@@ -751,7 +834,7 @@ export function isEnsemble(item: unknown): item is Ensemble {
 }
 
 export interface Epochs extends langium.AstNode {
-    readonly $container: Training;
+    readonly $container: ConstitutiveModel | Fit | Training;
     readonly $type: 'Epochs';
     value: number;
 }
@@ -778,6 +861,35 @@ export const FileStructure = {
 
 export function isFileStructure(item: unknown): item is FileStructure {
     return reflection.isInstance(item, FileStructure.$type);
+}
+
+export interface Fit extends langium.AstNode {
+    readonly $container: Spec;
+    readonly $type: 'Fit';
+    items: Array<FitItem>;
+    model: langium.Reference<States>;
+    reference: langium.Reference<Surface>;
+}
+
+export const Fit = {
+    $type: 'Fit',
+    items: 'items',
+    model: 'model',
+    reference: 'reference'
+} as const;
+
+export function isFit(item: unknown): item is Fit {
+    return reflection.isInstance(item, Fit.$type);
+}
+
+export type FitItem = Batch | Epochs | Optimizer | SaveWeights | Seed | TwoStateGrid;
+
+export const FitItem = {
+    $type: 'FitItem'
+} as const;
+
+export function isFitItem(item: unknown): item is FitItem {
+    return reflection.isInstance(item, FitItem.$type);
 }
 
 export interface Fmax extends langium.AstNode {
@@ -944,6 +1056,27 @@ export function isLoss(item: unknown): item is Loss {
     return reflection.isInstance(item, Loss.$type);
 }
 
+export interface Material extends langium.AstNode {
+    readonly $container: Spec;
+    readonly $type: 'Material';
+    bulk?: Quantity;
+    kind: 'neo_hookean';
+    name: Name;
+    shear?: Quantity;
+}
+
+export const Material = {
+    $type: 'Material',
+    bulk: 'bulk',
+    kind: 'kind',
+    name: 'name',
+    shear: 'shear'
+} as const;
+
+export function isMaterial(item: unknown): item is Material {
+    return reflection.isInstance(item, Material.$type);
+}
+
 export interface MaxSteps extends langium.AstNode {
     readonly $container: Run;
     readonly $type: 'MaxSteps';
@@ -1073,7 +1206,7 @@ export function isNormalizationSpec(item: unknown): item is NormalizationSpec {
 }
 
 export interface Optimizer extends langium.AstNode {
-    readonly $container: Training;
+    readonly $container: ConstitutiveModel | Fit | Training;
     readonly $type: 'Optimizer';
     kind: OptimizerKind;
     options: Array<OptimizerOption>;
@@ -1119,7 +1252,7 @@ export function isOptimizerOptionName(item: unknown): item is OptimizerOptionNam
 }
 
 export interface OutputDir extends langium.AstNode {
-    readonly $container: Run;
+    readonly $container: Run | Scan;
     readonly $type: 'OutputDir';
     path: string;
 }
@@ -1176,7 +1309,7 @@ export function isPathAxis(item: unknown): item is PathAxis {
 }
 
 export interface Percent extends langium.AstNode {
-    readonly $container: Split;
+    readonly $container: Split | StrainStates;
     readonly $type: 'Percent';
     value: number;
 }
@@ -1261,14 +1394,14 @@ export function isPotentialTerm(item: unknown): item is PotentialTerm {
     return reflection.isInstance(item, PotentialTerm.$type);
 }
 
-export type Protocol = 'curvature' | 'evaluate' | 'md' | 'neb' | 'optimize' | 'path' | 'phonons' | 'rank' | 'uncertainty';
+export type Protocol = 'curvature' | 'evaluate' | 'md' | 'neb' | 'optimize' | 'path' | 'phonons' | 'rank' | 'stiffness' | 'uncertainty';
 
 export function isProtocol(item: unknown): item is Protocol {
-    return item === 'md' || item === 'optimize' || item === 'phonons' || item === 'neb' || item === 'rank' || item === 'uncertainty' || item === 'path' || item === 'evaluate' || item === 'curvature';
+    return item === 'md' || item === 'optimize' || item === 'phonons' || item === 'neb' || item === 'rank' || item === 'uncertainty' || item === 'path' || item === 'evaluate' || item === 'curvature' || item === 'stiffness';
 }
 
 export interface Quantity extends langium.AstNode {
-    readonly $container: AngularFunction | CompactAngularFunction | CompactRadialFunction | CrystalStructure | CutoffSpec | Displacement | ElementDecl | Ensemble | Fmax | Guard | NormalizationSpec | PathAxis | PotentialParam | RadialFunction | RadialGrid | SampleMd | SampleRattle | SampleStrain | Spring | Timestep | Vdos | Velocities;
+    readonly $container: AngularFunction | CompactAngularFunction | CompactRadialFunction | CrystalStructure | CutoffSpec | Displacement | ElementDecl | Ensemble | Fmax | Guard | Material | NormalizationSpec | PathAxis | PotentialParam | RadialFunction | RadialGrid | SampleMd | SampleRattle | SampleStrain | Spring | SurfaceParam | Timestep | TwoStateGrid | Vdos | Velocities;
     readonly $type: 'Quantity';
     unit?: Unit;
     value: number;
@@ -1377,7 +1510,7 @@ export function isRun(item: unknown): item is Run {
     return reflection.isInstance(item, Run.$type);
 }
 
-export type RunItem = CellRelax | Climbing | Compare | CurvatureAt | Dimension | Displacement | Distance | Ensemble | Fmax | GroupBy | Guard | Images | Lanczos | MaxSteps | Method | NebEnds | OutputDir | OutputFile | PathAxis | Relax | RelaxEnds | Seed | Select | Spring | Steps | StructureList | StructureSource | Supercell | Timestep | UncertaintyOn | VariableCell | Vdos | Velocities;
+export type RunItem = BandGuess | CellRelax | Climbing | Compare | CurvatureAt | Dimension | Displacement | Distance | Ensemble | Fmax | GroupBy | Guard | Images | Lanczos | MaxSteps | Method | NebEnds | OutputDir | OutputFile | PathAxis | Relax | RelaxEnds | Seed | Select | Spring | Steps | StrainLoop | StructureList | StructureSource | Supercell | Timestep | UncertaintyOn | VariableCell | Vdos | Velocities | Versus;
 
 export const RunItem = {
     $type: 'RunItem'
@@ -1474,7 +1607,7 @@ export function isSampleStrain(item: unknown): item is SampleStrain {
 }
 
 export interface SaveWeights extends langium.AstNode {
-    readonly $container: Training;
+    readonly $container: ConstitutiveModel | Fit | Training;
     readonly $type: 'SaveWeights';
     path: string;
 }
@@ -1515,6 +1648,37 @@ export function isScalingSpec(item: unknown): item is ScalingSpec {
     return reflection.isInstance(item, ScalingSpec.$type);
 }
 
+export interface Scan extends langium.AstNode {
+    readonly $container: Spec;
+    readonly $type: 'Scan';
+    items: Array<ScanItem>;
+    models: Array<langium.Reference<States>>;
+    name: Name;
+    reference: langium.Reference<Surface>;
+}
+
+export const Scan = {
+    $type: 'Scan',
+    items: 'items',
+    models: 'models',
+    name: 'name',
+    reference: 'reference'
+} as const;
+
+export function isScan(item: unknown): item is Scan {
+    return reflection.isInstance(item, Scan.$type);
+}
+
+export type ScanItem = OutputDir | TwoStateGrid;
+
+export const ScanItem = {
+    $type: 'ScanItem'
+} as const;
+
+export function isScanItem(item: unknown): item is ScanItem {
+    return reflection.isInstance(item, ScanItem.$type);
+}
+
 export interface Schedule extends langium.AstNode {
     readonly $container: Training;
     readonly $type: 'Schedule';
@@ -1537,7 +1701,7 @@ export function isSchedule(item: unknown): item is Schedule {
 }
 
 export interface Seed extends langium.AstNode {
-    readonly $container: Run | Sample | Training;
+    readonly $container: ConstitutiveModel | Fit | Run | Sample | Training;
     readonly $type: 'Seed';
     value: number;
 }
@@ -1635,6 +1799,27 @@ export function isSpring(item: unknown): item is Spring {
     return reflection.isInstance(item, Spring.$type);
 }
 
+export interface States extends langium.AstNode {
+    readonly $container: Spec;
+    readonly $type: 'States';
+    activation?: Activation;
+    name: Name;
+    representation: 'adiabatic' | 'diabatic';
+    sizes: Array<number>;
+}
+
+export const States = {
+    $type: 'States',
+    activation: 'activation',
+    name: 'name',
+    representation: 'representation',
+    sizes: 'sizes'
+} as const;
+
+export function isStates(item: unknown): item is States {
+    return reflection.isInstance(item, States.$type);
+}
+
 export interface Steps extends langium.AstNode {
     readonly $container: Run;
     readonly $type: 'Steps';
@@ -1648,6 +1833,46 @@ export const Steps = {
 
 export function isSteps(item: unknown): item is Steps {
     return reflection.isInstance(item, Steps.$type);
+}
+
+export interface StrainLoop extends langium.AstNode {
+    readonly $container: Run;
+    readonly $type: 'StrainLoop';
+    amplitude: number;
+    count?: number;
+}
+
+export const StrainLoop = {
+    $type: 'StrainLoop',
+    amplitude: 'amplitude',
+    count: 'count'
+} as const;
+
+export function isStrainLoop(item: unknown): item is StrainLoop {
+    return reflection.isInstance(item, StrainLoop.$type);
+}
+
+export interface StrainStates extends langium.AstNode {
+    readonly $container: ConstitutiveModel;
+    readonly $type: 'StrainStates';
+    amount?: number;
+    count?: number;
+    material: langium.Reference<Material>;
+    seed?: number;
+    test?: Percent;
+}
+
+export const StrainStates = {
+    $type: 'StrainStates',
+    amount: 'amount',
+    count: 'count',
+    material: 'material',
+    seed: 'seed',
+    test: 'test'
+} as const;
+
+export function isStrainStates(item: unknown): item is StrainStates {
+    return reflection.isInstance(item, StrainStates.$type);
 }
 
 export interface StructureList extends langium.AstNode {
@@ -1690,6 +1915,48 @@ export function isSupercell(item: unknown): item is Supercell {
     return reflection.isInstance(item, Supercell.$type);
 }
 
+export interface Surface extends langium.AstNode {
+    readonly $container: Spec;
+    readonly $type: 'Surface';
+    kind: 'two_state';
+    name: Name;
+    params: Array<SurfaceParam>;
+}
+
+export const Surface = {
+    $type: 'Surface',
+    kind: 'kind',
+    name: 'name',
+    params: 'params'
+} as const;
+
+export function isSurface(item: unknown): item is Surface {
+    return reflection.isInstance(item, Surface.$type);
+}
+
+export interface SurfaceParam extends langium.AstNode {
+    readonly $container: Surface;
+    readonly $type: 'SurfaceParam';
+    name: SurfaceParamName;
+    value: Quantity;
+}
+
+export const SurfaceParam = {
+    $type: 'SurfaceParam',
+    name: 'name',
+    value: 'value'
+} as const;
+
+export function isSurfaceParam(item: unknown): item is SurfaceParam {
+    return reflection.isInstance(item, SurfaceParam.$type);
+}
+
+export type SurfaceParamName = 'a' | 'c' | 'k' | 'offset';
+
+export function isSurfaceParamName(item: unknown): item is SurfaceParamName {
+    return item === 'k' || item === 'a' || item === 'offset' || item === 'c';
+}
+
 export interface Timestep extends langium.AstNode {
     readonly $container: Run;
     readonly $type: 'Timestep';
@@ -1705,7 +1972,7 @@ export function isTimestep(item: unknown): item is Timestep {
     return reflection.isInstance(item, Timestep.$type);
 }
 
-export type TopLevel = Dataset | DescriptorSet | Model | Potential | Run | Training;
+export type TopLevel = ConstitutiveModel | Dataset | DescriptorSet | Fit | Material | Model | Potential | Run | Scan | States | Surface | Training;
 
 export const TopLevel = {
     $type: 'TopLevel'
@@ -1742,6 +2009,31 @@ export const TrainItem = {
 
 export function isTrainItem(item: unknown): item is TrainItem {
     return reflection.isInstance(item, TrainItem.$type);
+}
+
+export interface TwoStateGrid extends langium.AstNode {
+    readonly $container: Fit | Scan;
+    readonly $type: 'TwoStateGrid';
+    nx: number;
+    ny: number;
+    xFrom: Quantity;
+    xTo: Quantity;
+    yFrom: Quantity;
+    yTo: Quantity;
+}
+
+export const TwoStateGrid = {
+    $type: 'TwoStateGrid',
+    nx: 'nx',
+    ny: 'ny',
+    xFrom: 'xFrom',
+    xTo: 'xTo',
+    yFrom: 'yFrom',
+    yTo: 'yTo'
+} as const;
+
+export function isTwoStateGrid(item: unknown): item is TwoStateGrid {
+    return reflection.isInstance(item, TwoStateGrid.$type);
 }
 
 export interface UncertaintyOn extends langium.AstNode {
@@ -1874,6 +2166,21 @@ export function isVelocities(item: unknown): item is Velocities {
     return reflection.isInstance(item, Velocities.$type);
 }
 
+export interface Versus extends langium.AstNode {
+    readonly $container: Run;
+    readonly $type: 'Versus';
+    others: Array<langium.Reference<Calculator>>;
+}
+
+export const Versus = {
+    $type: 'Versus',
+    others: 'others'
+} as const;
+
+export function isVersus(item: unknown): item is Versus {
+    return reflection.isInstance(item, Versus.$type);
+}
+
 export interface WeightsSpec extends langium.AstNode {
     readonly $container: Model;
     readonly $type: 'WeightsSpec';
@@ -1892,6 +2199,7 @@ export function isWeightsSpec(item: unknown): item is WeightsSpec {
 export type NnpAstType = {
     AnalyticPotential: AnalyticPotential
     AngularFunction: AngularFunction
+    BandGuess: BandGuess
     Batch: Batch
     Calculator: Calculator
     CellRelax: CellRelax
@@ -1901,6 +2209,9 @@ export type NnpAstType = {
     CompactAngularFunction: CompactAngularFunction
     CompactRadialFunction: CompactRadialFunction
     Compare: Compare
+    ConstitutiveItem: ConstitutiveItem
+    ConstitutiveModel: ConstitutiveModel
+    ConstitutiveNetwork: ConstitutiveNetwork
     CrystalStructure: CrystalStructure
     CurvatureAt: CurvatureAt
     CutoffSpec: CutoffSpec
@@ -1918,6 +2229,8 @@ export type NnpAstType = {
     Ensemble: Ensemble
     Epochs: Epochs
     FileStructure: FileStructure
+    Fit: Fit
+    FitItem: FitItem
     Fmax: Fmax
     GroupBy: GroupBy
     Guard: Guard
@@ -1928,6 +2241,7 @@ export type NnpAstType = {
     Lanczos: Lanczos
     LogGradient: LogGradient
     Loss: Loss
+    Material: Material
     MaxSteps: MaxSteps
     Method: Method
     Model: Model
@@ -1959,6 +2273,8 @@ export type NnpAstType = {
     SampleStrain: SampleStrain
     SaveWeights: SaveWeights
     ScalingSpec: ScalingSpec
+    Scan: Scan
+    ScanItem: ScanItem
     Schedule: Schedule
     Seed: Seed
     Select: Select
@@ -1966,14 +2282,20 @@ export type NnpAstType = {
     Spec: Spec
     Split: Split
     Spring: Spring
+    States: States
     Steps: Steps
+    StrainLoop: StrainLoop
+    StrainStates: StrainStates
     StructureList: StructureList
     StructureSource: StructureSource
     Supercell: Supercell
+    Surface: Surface
+    SurfaceParam: SurfaceParam
     Timestep: Timestep
     TopLevel: TopLevel
     TrainItem: TrainItem
     Training: Training
+    TwoStateGrid: TwoStateGrid
     UncertaintyOn: UncertaintyOn
     Unit: Unit
     UnitFactor: UnitFactor
@@ -1982,6 +2304,7 @@ export type NnpAstType = {
     VariableCell: VariableCell
     Vdos: Vdos
     Velocities: Velocities
+    Versus: Versus
     WeightsSpec: WeightsSpec
 }
 
@@ -2048,6 +2371,15 @@ export class NnpAstReflection extends langium.AbstractAstReflection {
             },
             superTypes: [DescriptorItem.$type]
         },
+        BandGuess: {
+            name: BandGuess.$type,
+            properties: {
+                path: {
+                    name: BandGuess.path
+                }
+            },
+            superTypes: [RunItem.$type]
+        },
         Batch: {
             name: Batch.$type,
             properties: {
@@ -2055,7 +2387,7 @@ export class NnpAstReflection extends langium.AbstractAstReflection {
                     name: Batch.value
                 }
             },
-            superTypes: [TrainItem.$type]
+            superTypes: [ConstitutiveItem.$type, FitItem.$type, TrainItem.$type]
         },
         Calculator: {
             name: Calculator.$type,
@@ -2181,6 +2513,44 @@ export class NnpAstReflection extends langium.AbstractAstReflection {
                 }
             },
             superTypes: [RunItem.$type]
+        },
+        ConstitutiveItem: {
+            name: ConstitutiveItem.$type,
+            properties: {
+            },
+            superTypes: []
+        },
+        ConstitutiveModel: {
+            name: ConstitutiveModel.$type,
+            properties: {
+                items: {
+                    name: ConstitutiveModel.items,
+                    defaultValue: [],
+                    optional: true
+                },
+                kind: {
+                    name: ConstitutiveModel.kind
+                },
+                name: {
+                    name: ConstitutiveModel.name
+                }
+            },
+            superTypes: [Calculator.$type, TopLevel.$type]
+        },
+        ConstitutiveNetwork: {
+            name: ConstitutiveNetwork.$type,
+            properties: {
+                activation: {
+                    name: ConstitutiveNetwork.activation,
+                    optional: true
+                },
+                sizes: {
+                    name: ConstitutiveNetwork.sizes,
+                    defaultValue: [],
+                    optional: true
+                }
+            },
+            superTypes: [ConstitutiveItem.$type]
         },
         CrystalStructure: {
             name: CrystalStructure.$type,
@@ -2405,7 +2775,7 @@ export class NnpAstReflection extends langium.AbstractAstReflection {
                     name: Epochs.value
                 }
             },
-            superTypes: [TrainItem.$type]
+            superTypes: [ConstitutiveItem.$type, FitItem.$type, TrainItem.$type]
         },
         FileStructure: {
             name: FileStructure.$type,
@@ -2415,6 +2785,31 @@ export class NnpAstReflection extends langium.AbstractAstReflection {
                 }
             },
             superTypes: [StructureSource.$type]
+        },
+        Fit: {
+            name: Fit.$type,
+            properties: {
+                items: {
+                    name: Fit.items,
+                    defaultValue: [],
+                    optional: true
+                },
+                model: {
+                    name: Fit.model,
+                    referenceType: States.$type
+                },
+                reference: {
+                    name: Fit.reference,
+                    referenceType: Surface.$type
+                }
+            },
+            superTypes: [TopLevel.$type]
+        },
+        FitItem: {
+            name: FitItem.$type,
+            properties: {
+            },
+            superTypes: []
         },
         Fmax: {
             name: Fmax.$type,
@@ -2524,6 +2919,26 @@ export class NnpAstReflection extends langium.AbstractAstReflection {
                 }
             },
             superTypes: [TrainItem.$type]
+        },
+        Material: {
+            name: Material.$type,
+            properties: {
+                bulk: {
+                    name: Material.bulk,
+                    optional: true
+                },
+                kind: {
+                    name: Material.kind
+                },
+                name: {
+                    name: Material.name
+                },
+                shear: {
+                    name: Material.shear,
+                    optional: true
+                }
+            },
+            superTypes: [Calculator.$type, TopLevel.$type]
         },
         MaxSteps: {
             name: MaxSteps.$type,
@@ -2649,7 +3064,7 @@ export class NnpAstReflection extends langium.AbstractAstReflection {
                     optional: true
                 }
             },
-            superTypes: [TrainItem.$type]
+            superTypes: [ConstitutiveItem.$type, FitItem.$type, TrainItem.$type]
         },
         OptimizerOption: {
             name: OptimizerOption.$type,
@@ -2670,7 +3085,7 @@ export class NnpAstReflection extends langium.AbstractAstReflection {
                     name: OutputDir.path
                 }
             },
-            superTypes: [RunItem.$type]
+            superTypes: [RunItem.$type, ScanItem.$type]
         },
         OutputFile: {
             name: OutputFile.$type,
@@ -2940,7 +3355,7 @@ export class NnpAstReflection extends langium.AbstractAstReflection {
                     name: SaveWeights.path
                 }
             },
-            superTypes: [TrainItem.$type]
+            superTypes: [ConstitutiveItem.$type, FitItem.$type, TrainItem.$type]
         },
         ScalingSpec: {
             name: ScalingSpec.$type,
@@ -2962,6 +3377,35 @@ export class NnpAstReflection extends langium.AbstractAstReflection {
                 }
             },
             superTypes: [ModelMember.$type]
+        },
+        Scan: {
+            name: Scan.$type,
+            properties: {
+                items: {
+                    name: Scan.items,
+                    defaultValue: [],
+                    optional: true
+                },
+                models: {
+                    name: Scan.models,
+                    defaultValue: [],
+                    referenceType: States.$type
+                },
+                name: {
+                    name: Scan.name
+                },
+                reference: {
+                    name: Scan.reference,
+                    referenceType: Surface.$type
+                }
+            },
+            superTypes: [TopLevel.$type]
+        },
+        ScanItem: {
+            name: ScanItem.$type,
+            properties: {
+            },
+            superTypes: []
         },
         Schedule: {
             name: Schedule.$type,
@@ -2991,7 +3435,7 @@ export class NnpAstReflection extends langium.AbstractAstReflection {
                     name: Seed.value
                 }
             },
-            superTypes: [RunItem.$type, SampleItem.$type, TrainItem.$type]
+            superTypes: [ConstitutiveItem.$type, FitItem.$type, RunItem.$type, SampleItem.$type, TrainItem.$type]
         },
         Select: {
             name: Select.$type,
@@ -3061,6 +3505,27 @@ export class NnpAstReflection extends langium.AbstractAstReflection {
             },
             superTypes: [RunItem.$type]
         },
+        States: {
+            name: States.$type,
+            properties: {
+                activation: {
+                    name: States.activation,
+                    optional: true
+                },
+                name: {
+                    name: States.name
+                },
+                representation: {
+                    name: States.representation
+                },
+                sizes: {
+                    name: States.sizes,
+                    defaultValue: [],
+                    optional: true
+                }
+            },
+            superTypes: [TopLevel.$type]
+        },
         Steps: {
             name: Steps.$type,
             properties: {
@@ -3069,6 +3534,45 @@ export class NnpAstReflection extends langium.AbstractAstReflection {
                 }
             },
             superTypes: [RunItem.$type]
+        },
+        StrainLoop: {
+            name: StrainLoop.$type,
+            properties: {
+                amplitude: {
+                    name: StrainLoop.amplitude
+                },
+                count: {
+                    name: StrainLoop.count,
+                    optional: true
+                }
+            },
+            superTypes: [RunItem.$type]
+        },
+        StrainStates: {
+            name: StrainStates.$type,
+            properties: {
+                amount: {
+                    name: StrainStates.amount,
+                    optional: true
+                },
+                count: {
+                    name: StrainStates.count,
+                    optional: true
+                },
+                material: {
+                    name: StrainStates.material,
+                    referenceType: Material.$type
+                },
+                seed: {
+                    name: StrainStates.seed,
+                    optional: true
+                },
+                test: {
+                    name: StrainStates.test,
+                    optional: true
+                }
+            },
+            superTypes: [ConstitutiveItem.$type]
         },
         StructureList: {
             name: StructureList.$type,
@@ -3095,6 +3599,35 @@ export class NnpAstReflection extends langium.AbstractAstReflection {
                 }
             },
             superTypes: [RunItem.$type]
+        },
+        Surface: {
+            name: Surface.$type,
+            properties: {
+                kind: {
+                    name: Surface.kind
+                },
+                name: {
+                    name: Surface.name
+                },
+                params: {
+                    name: Surface.params,
+                    defaultValue: [],
+                    optional: true
+                }
+            },
+            superTypes: [TopLevel.$type]
+        },
+        SurfaceParam: {
+            name: SurfaceParam.$type,
+            properties: {
+                name: {
+                    name: SurfaceParam.name
+                },
+                value: {
+                    name: SurfaceParam.value
+                }
+            },
+            superTypes: []
         },
         Timestep: {
             name: Timestep.$type,
@@ -3136,6 +3669,30 @@ export class NnpAstReflection extends langium.AbstractAstReflection {
                 }
             },
             superTypes: [TopLevel.$type]
+        },
+        TwoStateGrid: {
+            name: TwoStateGrid.$type,
+            properties: {
+                nx: {
+                    name: TwoStateGrid.nx
+                },
+                ny: {
+                    name: TwoStateGrid.ny
+                },
+                xFrom: {
+                    name: TwoStateGrid.xFrom
+                },
+                xTo: {
+                    name: TwoStateGrid.xTo
+                },
+                yFrom: {
+                    name: TwoStateGrid.yFrom
+                },
+                yTo: {
+                    name: TwoStateGrid.yTo
+                }
+            },
+            superTypes: [FitItem.$type, ScanItem.$type]
         },
         UncertaintyOn: {
             name: UncertaintyOn.$type,
@@ -3230,6 +3787,17 @@ export class NnpAstReflection extends langium.AbstractAstReflection {
             properties: {
                 temperature: {
                     name: Velocities.temperature
+                }
+            },
+            superTypes: [RunItem.$type]
+        },
+        Versus: {
+            name: Versus.$type,
+            properties: {
+                others: {
+                    name: Versus.others,
+                    defaultValue: [],
+                    referenceType: Calculator.$type
                 }
             },
             superTypes: [RunItem.$type]

@@ -10,10 +10,12 @@ import {
     checkNetwork, checkNormalization, checkRadial, checkScaling, reportDuplicates,
 } from './model-validator.js';
 import { checkAnalyticPotential, checkPotentialCycle } from './potential-validator.js';
+import { checkFit, checkScan, checkSurface, checkTwoStateGrid } from './two-state-validator.js';
 import { checkIntegers, checkPercent, checkUnits } from './units-validator.js';
 import {
     checkDataFile, checkDataset, checkImport, checkWeightsFile, checkLoss, checkOptimizer, checkRun, checkSample, checkScalingFile, checkSplit, checkTraining,
 } from './workflow-validator.js';
+import { checkConstitutiveModel, checkConstitutiveRun, checkMaterial } from './constitutive-validator.js';
 
 export function registerValidationChecks(services: NnpServices): void {
     const registry = services.validation.ValidationRegistry;
@@ -42,7 +44,13 @@ export function registerValidationChecks(services: NnpServices): void {
         Optimizer: checkOptimizer,
         Loss: checkLoss,
         Training: checkTraining,
-        Run: checkRun,
+        Run: [checkRun, checkConstitutiveRun],
+        Material: checkMaterial,
+        ConstitutiveModel: checkConstitutiveModel,
+        Surface: checkSurface,
+        TwoStateGrid: checkTwoStateGrid,
+        Fit: checkFit,
+        Scan: checkScan,
         Quantity: checkUnits,
         Values: checkUnits,
         Percent: checkPercent,

@@ -33,6 +33,9 @@ const INTEGER_PROPERTIES: Readonly<Record<string, { min: number; max?: number }>
     'Select.count': { min: 1 },
     'PathAxis.atom': { min: 0 },
     'PathAxis.points': { min: 2 },
+    'TwoStateGrid.nx': { min: 2 },
+    'TwoStateGrid.ny': { min: 2 },
+    'States.sizes': { min: 1 },
     'Ensemble.chain': { min: 1 },
 };
 

@@ -4,7 +4,7 @@ import { dirname, resolve } from 'node:path';
 import { AstUtils, type AstNode, type LangiumDocuments, type ValidationAcceptor } from 'langium';
 import { resolveImport } from '../nnp-scope.js';
 import type {
-    DataFile, Dataset, ElementDecl, Import, Loss, Optimizer, OptimizerKind, OptimizerOptionName, Potential, Run, RunItem, Sample, Split, Training,
+    DataFile, Dataset, ElementDecl, Import, Loss, Optimizer, OptimizerKind, OptimizerOptionName, Run, RunItem, Sample, Split, Training,
 } from '../generated/ast.js';
 import { elementBySymbol } from '../elements.js';
 import { toInternal } from '../quantities.js';
@@ -179,12 +179,13 @@ export const PROTOCOL_RULES: Readonly<Record<Run['protocol'], ProtocolRules>> = 
     },
     optimize: { required: [SOURCE], allowed: [...SOURCE, 'Method', 'Fmax', 'MaxSteps', 'CellRelax', 'Displacement', 'OutputFile', 'Dimension'] },
     phonons: { required: [SOURCE], allowed: [...SOURCE, 'Supercell', 'Displacement', 'Vdos', 'Compare', 'Method'] },
-    neb: { required: ['NebEnds', 'Images'], allowed: ['NebEnds', 'Images', 'Spring', 'Climbing', 'VariableCell', 'RelaxEnds', 'Method', 'Fmax', 'MaxSteps', 'OutputFile'] },
+    neb: { required: ['NebEnds', 'Images'], allowed: ['BandGuess', 'NebEnds', 'Images', 'Spring', 'Climbing', 'VariableCell', 'RelaxEnds', 'Method', 'Fmax', 'MaxSteps', 'OutputFile'] },
     rank: { required: ['StructureList'], allowed: ['StructureList', 'Relax', 'Method', 'Fmax', 'MaxSteps', 'Compare'] },
     uncertainty: { required: ['UncertaintyOn'], allowed: ['UncertaintyOn', 'Distance', 'Select', 'Compare', 'GroupBy'] },
     path: { required: [SOURCE, 'PathAxis'], allowed: [...SOURCE, 'PathAxis', 'NebEnds'] },
     evaluate: { required: ['UncertaintyOn'], allowed: ['UncertaintyOn', 'Compare', 'GroupBy'] },
     curvature: { required: [], allowed: ['Lanczos', 'CurvatureAt'] },
+    stiffness: { required: ['Compare'], allowed: ['Compare', 'Versus', 'StrainLoop'] },
 };
 
 /** The keyword that starts each run item, for messages. */
@@ -193,8 +194,8 @@ const ITEM_KEYWORD: Readonly<Record<RunItemType, string>> = {
     Dimension: 'dimension', OutputFile: 'trajectory/log/restart', OutputDir: 'output', Guard: 'guard', Method: 'method', Fmax: 'fmax',
     MaxSteps: 'max_steps', CellRelax: 'relax_cell', Supercell: 'supercell', Displacement: 'displacement', Vdos: 'vdos', Compare: 'compare',
     NebEnds: 'initial/final', Images: 'images', Spring: 'spring', Climbing: 'climbing', VariableCell: 'variable_cell', RelaxEnds: 'relax_ends', StructureList: 'structures', Relax: 'relax',
-    UncertaintyOn: 'on', Distance: 'distance', Select: 'select', PathAxis: 'axis', Seed: 'seed', GroupBy: 'group by',
-    Lanczos: 'lanczos', CurvatureAt: 'at',
+    UncertaintyOn: 'on', Distance: 'distance', Select: 'select', PathAxis: 'axis', Seed: 'seed', GroupBy: 'group by', BandGuess: 'guess',
+    Lanczos: 'lanczos', CurvatureAt: 'at', Versus: 'versus', StrainLoop: 'loop',
 };
 
 /** Items that may appear more than once, keyed so that repeats of the same kind are still caught. */
@@ -329,7 +330,8 @@ function calculatorMasses(run: Run): Array<{ symbol: string; mass: number }> {
             return mass && mass > 0 ? [{ symbol: e.name, mass }] : [];
         });
     }
-    return potentialElements(calc as Potential).flatMap((s) => {
+    if (calc.$type !== 'Potential') return []; // continuum materials and constitutive models have no atoms
+    return potentialElements(calc).flatMap((s) => {
         const info = elementBySymbol(s);
         return info ? [{ symbol: s, mass: info.mass }] : [];
     });

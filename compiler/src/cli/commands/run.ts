@@ -19,9 +19,11 @@ import { PROTOCOLS } from './protocols/index.js';
 
 export async function runCommand(spec: string, name: string | undefined, backend: Backend, out: (line: string) => void, err: (line: string) => void, resume = false): Promise<number> {
     const ir = await loadSpecIr(spec, err, 'nnp run');
-    if (ir.runs.length === 0) throw new CliError(`nnp run: ${spec} has no run blocks`);
+    // two-state `scan` blocks run after the run blocks (two-state.ts)
+    const scans = (ir.twoState?.scans ?? []).filter((s) => !name || s.name === name);
+    if (ir.runs.length === 0 && scans.length === 0) throw new CliError(`nnp run: ${spec} has no run blocks`);
     const selected = name ? ir.runs.filter((r) => r.name === name) : ir.runs;
-    if (selected.length === 0) throw new CliError(`nnp run: no run named '${name}' in ${spec} (runs: ${ir.runs.map((r) => r.name).join(', ')})`);
+    if (selected.length === 0 && scans.length === 0) throw new CliError(`nnp run: no run named '${name}' in ${spec} (runs: ${ir.runs.map((r) => r.name).join(', ')})`);
     const specDir = dirname(resolve(spec));
     const trainIfNeeded = async (calc: string, runName: string) => {
         const model = ir.models.find((m) => m.name === calc);
@@ -33,6 +35,16 @@ export async function runCommand(spec: string, name: string | undefined, backend
     };
     let status = 0;
     for (const run of selected) {
+        if (run.calculator.kind === 'constitutive') {
+            // a continuum constitutive model: no atoms and no calculator; fitted first if it has no weights
+            const { runStiffness, describeStiffness } = await import('./constitutive.js');
+            const outDir = resolve(specDir, (find(run.items, 'OutputDir')?.['path'] as string | undefined) ?? join('out', run.name));
+            mkdirSync(outDir, { recursive: true });
+            const summary = runStiffness(run, ir, specDir, outDir, out, err);
+            writeFileAtomic(join(outDir, 'summary.json'), `${JSON.stringify({ run: run.name, calculator: run.calculator, ...summary }, null, 2)}\n`);
+            out(`${run.name}: ${describeStiffness(summary)}; summary ${join(outDir, 'summary.json')}`);
+            continue;
+        }
         const protocol = PROTOCOLS[run.protocol];
         if (!protocol) {
             err(`nnp run: '${run.name}': the ${run.protocol} protocol is not available in this version of nnp (available: ${Object.keys(PROTOCOLS).join(', ')}; nothing was run)`);
@@ -58,6 +70,10 @@ export async function runCommand(spec: string, name: string | undefined, backend
         } finally {
             for (const c of opened) await c.close();
         }
+    }
+    if (scans.length > 0) {
+        const { runTwoStateScan } = await import('./two-state.js');
+        for (const scan of scans) runTwoStateScan(ir, scan, specDir, out, err);
     }
     return status;
 }

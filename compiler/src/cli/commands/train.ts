@@ -50,8 +50,22 @@ export async function trainCommand(o: TrainCommandOptions, out: (line: string) =
 async function train(o: TrainCommandOptions, out: (line: string) => void, err: (line: string) => void): Promise<number> {
     const ir = await loadSpecIr(o.spec, err, 'nnp train');
     const blocks = ir.trainings.filter((t) => !o.model || t.model === o.model);
-    if (ir.trainings.length === 0) throw new CliError(`nnp train: ${o.spec} has no train blocks`);
-    if (blocks.length === 0) throw new CliError(`nnp train: no train block for model '${o.model}' in ${o.spec}`);
+    // two-state models (`fit` blocks): float64 on the CPU, small data (see two-state.ts)
+    const fits = (ir.twoState?.fits ?? []).filter((f) => !o.model || f.model === o.model);
+    // continuum constitutive models (`constitutive` blocks): float64 on the CPU (constitutive.ts)
+    const constitutive = (ir.constitutive ?? []).filter((c) => !o.model || c.name === o.model);
+    if (ir.trainings.length === 0 && fits.length === 0 && constitutive.length === 0) throw new CliError(`nnp train: ${o.spec} has no train blocks`);
+    if (blocks.length === 0 && fits.length === 0 && constitutive.length === 0) throw new CliError(`nnp train: no train block for model '${o.model}' in ${o.spec}`);
+    if (constitutive.length > 0) {
+        const { trainConstitutive } = await import('./constitutive.js');
+        trainConstitutive(ir, dirname(resolve(o.spec)), constitutive.map((c) => c.name), out, err, o.epochs);
+        if (blocks.length === 0 && fits.length === 0) return 0;
+    }
+    if (fits.length > 0) {
+        const { fitTwoState } = await import('./two-state.js');
+        for (const f of fits) fitTwoState(ir.twoState!, o.epochs !== undefined ? { ...f, epochs: o.epochs } : f, dirname(resolve(o.spec)), out, err);
+        if (blocks.length === 0) return 0;
+    }
     const { prepareProblem } = await import('../../../../runtime/src/train/trainer.js');
     const { buildReport } = await import('../../../../runtime/src/train/report.js');
     const { evaluateCommittee, committeeMarkdown, memberProblem } = await import('../../../../runtime/src/train/committee-training.js');
