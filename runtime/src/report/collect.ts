@@ -92,7 +92,7 @@ export function collectReport(dir: string): ReportSection[] {
     }
     for (const stem of [...stems].sort()) {
         const section = trainingSection(stem, files, rel, svgFile);
-        sections.push({ id: uniqueId(`train ${basename(stem)}`), ...section });
+        if (section) sections.push({ id: uniqueId(`train ${basename(stem)}`), ...section });
     }
 
     // runs
@@ -119,6 +119,14 @@ export function collectReport(dir: string): ReportSection[] {
         sections.push({ id: uniqueId('other figures'), title: 'Other figures', source: rel(root), text: [], tables: [], figures: loose.flatMap((p) => svgFile(p, rel(p))) });
     }
     return sections;
+}
+
+function readJson(path: string): unknown {
+    try {
+        return JSON.parse(readFileSync(path, 'utf8'));
+    } catch {
+        return undefined;
+    }
 }
 
 /** An SVG file's document, ready to sit inside HTML: no XML prologue or doctype. */
@@ -155,14 +163,16 @@ interface SplitJson {
 const ERROR_HEADER = ['split', 'structures', 'atoms', 'E RMSE (meV/atom)', 'E MAE (meV/atom)', 'F RMSE (meV/Å)', 'F MAE (meV/Å)'];
 const errorRow = (name: string, s: SplitJson) => [name, String(s.structures), String(s.atoms), s.energyRmse.toFixed(2), s.energyMae.toFixed(2), s.forceRmse.toFixed(2), s.forceMae.toFixed(2)];
 
-function trainingSection(stem: string, files: readonly string[], rel: (p: string) => string, svgFile: SvgFile): SectionBody {
+/** A training run's section, or undefined when neither its report nor its log is nnp train's. */
+function trainingSection(stem: string, files: readonly string[], rel: (p: string) => string, svgFile: SvgFile): SectionBody | undefined {
     const reportPath = `${stem}.report.json`;
     const text: string[] = [];
     const tables: ReportTable[] = [];
     const figures: ReportFigure[] = [];
     let title = `Training: ${basename(stem)}`;
-    if (files.includes(reportPath)) {
-        const r = JSON.parse(readFileSync(reportPath, 'utf8')) as TrainingReportJson;
+    const parsed = files.includes(reportPath) ? readJson(reportPath) : undefined;
+    if (parsed && typeof parsed === 'object' && 'splits' in parsed) {
+        const r = parsed as TrainingReportJson;
         title = `Training: ${r.model}`;
         text.push(`${r.epochs} epochs (best validation at epoch ${r.bestEpoch}${r.stoppedEarly ? ', stopped early' : ''}) in ${r.seconds.toFixed(1)} s on ${r.backend}; ${r.parameters} weights. `
             + `Element offsets (eV/atom): ${Object.entries(r.offsets).map(([e, o]) => `${e} ${o.toFixed(6)}`).join(', ')}.`);
@@ -184,7 +194,9 @@ function trainingSection(stem: string, files: readonly string[], rel: (p: string
     if (log) {
         const history = readFileSync(log, 'utf8').split('\n').filter((l) => l.trim() !== '').flatMap((l) => {
             try {
-                return [JSON.parse(l) as EpochRecord];
+                const r = JSON.parse(l) as EpochRecord;
+                // another program's JSON lines: not an epoch of nnp train
+                return typeof r.epoch === 'number' && typeof r.train?.energyRmse === 'number' ? [r] : [];
             } catch {
                 return []; // a line cut by an interruption
             }
@@ -197,7 +209,8 @@ function trainingSection(stem: string, files: readonly string[], rel: (p: string
     figures.push(...svgFile(`${stem}.parity-energy.svg`, 'Parity: energy per atom'));
     figures.push(...svgFile(`${stem}.parity-forces.svg`, 'Parity: force components'));
     figures.push(...svgFile(`${stem}.calibration.svg`, 'Committee calibration'));
-    return { title, source: rel(files.includes(reportPath) ? reportPath : log!), text, tables, figures };
+    if (tables.length === 0 && figures.length === 0) return undefined;
+    return { title, source: rel(parsed ? reportPath : log ?? reportPath), text, tables, figures };
 }
 
 /** The scalar entries of a summary, flattened to "a.b" keys (long lists and file names left out). */
@@ -262,6 +275,8 @@ function runSection(summary: Record<string, unknown>, runDir: string, source: st
             const s = csv('scores.csv');
             if (s) {
                 figures.push(scoresFigure(s, name));
+                // with `compare`: each atom's true force error against its distance ratio
+                figures.push(...svgFile(join(runDir, 'distance-error.svg'), 'True force error per atom against the distance to the training data'));
                 const flagged = s.rows.filter((r) => r[s.header.indexOf('out_of_domain')] === 'true');
                 if (flagged.length > 0) tables.push({ caption: `Out-of-domain structures (${flagged.length}${flagged.length > 50 ? ', first 50' : ''})`, header: s.header, rows: flagged.slice(0, 50) });
             }
