@@ -195,6 +195,9 @@ const COMMANDS: Readonly<Record<string, Command>> = {
             + 'training split, thresholds at the 99th percentile of the training structures\' own; scores.csv, atoms.csv;\n'
             + '`select N from "pool" to "file"`: the farthest pool structures (greedy farthest-point), to label.\n'
             + 'With a committee (`committee K` when training) scores.csv and atoms.csv add its calibrated spread.\n'
+            + '`compare other` (a potential or another model): the true errors against it (energy per atom, force RMSE,\n'
+            + 'largest and per-atom force error), Spearman rank correlations of distance and error in the summary and\n'
+            + 'distance-error.svg; `group by "key"` (default config_type): fractions of flagged atoms and errors per group.\n'
             + 'md `guard mahalanobis|minimum|range|committee [percentile P | threshold] [warn|stop]`: checked every 10\n'
             + 'steps; committee: the largest calibrated force spread of an atom (eV/A), default the 99th percentile of\n'
             + 'the validation structures\'.',

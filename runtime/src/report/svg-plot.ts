@@ -311,3 +311,42 @@ export function calibrationChart(title: string, unit: string, series: readonly S
     body.push(...legend(entries, M.left + 38 + 6.8 * Math.max(...entries.map((s) => s.name.length))));
     return frame(title, `predicted σ, calibrated (${unit})`, `RMS error (${unit})`, body);
 }
+
+export interface ScatterOptions {
+    readonly logX?: boolean;
+    readonly logY?: boolean;
+    /** Dashed vertical reference lines (e.g. a threshold at x = 1), with their labels. */
+    readonly xLines?: ReadonlyArray<{ readonly x: number; readonly label: string }>;
+    /** At most this many points per series, evenly strided (default 20000). */
+    readonly maxPoints?: number;
+}
+
+/**
+ * One dot per (x, y) point, coloured by series (e.g. per-atom distance against error, by kind of
+ * structure); on a logarithmic axis non-positive values are left out.
+ */
+export function scatterChart(title: string, xLabel: string, yLabel: string, series: readonly Series[], options: ScatterOptions = {}): string {
+    const logX = options.logX ?? false;
+    const logY = options.logY ?? false;
+    const maxPoints = options.maxPoints ?? 20000;
+    const keep = (s: Series) => Array.from({ length: s.x.length }, (_, i) => i).filter((i) => Number.isFinite(s.x[i]!) && Number.isFinite(s.y[i]!) && (!logX || s.x[i]! > 0) && (!logY || s.y[i]! > 0));
+    const kept = series.map((s) => ({ s, idx: keep(s) }));
+    const xa = range([...kept.flatMap(({ s, idx }) => idx.map((i) => s.x[i]!)), ...(options.xLines ?? []).map((l) => l.x)], logX);
+    const ya = range(kept.flatMap(({ s, idx }) => idx.map((i) => s.y[i]!)), logY);
+    const sx = scaler(xa, M.left, W - M.right);
+    const sy = scaler(ya, H - M.bottom, M.top);
+    const body = axes(xa, ya, sx, sy);
+    for (const { s, idx } of kept) {
+        const stride = Math.max(1, Math.ceil(idx.length / maxPoints));
+        const dots: string[] = [];
+        for (let k = 0; k < idx.length; k += stride) dots.push(`<circle cx="${sx(s.x[idx[k]!]!).toFixed(1)}" cy="${sy(s.y[idx[k]!]!).toFixed(1)}" r="2.2"/>`);
+        body.push(`<g fill="${s.color}" fill-opacity="0.6">${dots.join('')}</g>`);
+    }
+    for (const l of options.xLines ?? []) {
+        const px = sx(l.x).toFixed(1);
+        body.push(`<line x1="${px}" y1="${H - M.bottom}" x2="${px}" y2="${M.top}" stroke="#444" stroke-dasharray="5 4"/>`, `<text x="${(sx(l.x) + 4).toFixed(1)}" y="${H - M.bottom - 6}">${esc(l.label)}</text>`);
+    }
+    // legend top left: distance–error clouds rise to the right
+    body.push(...legend(series, M.left + 38 + 6.8 * Math.max(...series.map((s) => s.name.length), 0)));
+    return frame(title, xLabel, yLabel, body);
+}

@@ -9,6 +9,16 @@
 // next, so the picks differ from each other), written without energies or forces, ready to be labelled.
 // When the model was trained as a committee (`committee K`), scores.csv and atoms.csv add the
 // committee's calibrated spread (columns committee_*; the members evaluated in float64).
+// With `compare other` (an analytic potential or another model), the true error as well: every
+// structure is evaluated with the run's model (the committee mean for a committee) and with the other
+// calculator, and scores.csv adds energy_error (eV/atom, model − reference), force_rmse (eV/Å, RMS over
+// force components) and max_force_error (eV/Å, the largest |F_model,i − F_ref,i|), atoms.csv
+// force_error (eV/Å, |F_model,i − F_ref,i|); the summary gives Spearman's rank correlation of the
+// distance (ratio to the threshold, comparable across elements) with the error, per atom (ratio,
+// force error) and per structure (largest ratio, force RMSE and |energy error|), and distance-error.svg
+// plots each atom's force error against its ratio. Structures are grouped by an info key (`group by
+// "key"`, default config_type when the file has it): a column of that name in both CSV files, and per
+// group in the summary the fraction of atoms over the threshold and the errors.
 import { mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { writeFileAtomic } from '../../../../../runtime/src/io/atomic-write.js';
@@ -21,6 +31,9 @@ import { find, type Protocol } from './context.js';
 import { runModel, trainingDomain } from './domain-source.js';
 import { modelCommittee } from '../../load-model.js';
 import type { CommitteePrediction } from '../../../../../runtime/src/uncertainty/committee.js';
+import type { Calculation } from '../../../../../runtime/src/md/run-md.js';
+import { spearman } from '../../../../../runtime/src/math/rank-correlation.js';
+import { scatterChart } from '../../../../../runtime/src/report/svg-plot.js';
 
 /** The percentile of the training distances that sets the thresholds. */
 export const UNCERTAINTY_PERCENTILE = 99;
@@ -54,7 +67,49 @@ export interface UncertaintySummary {
     /** With a committee: scores.csv adds committee_energy_std (eV/atom) and committee_max_force_std (eV/Å), atoms.csv committee_force_std (eV/Å), all calibrated. */
     readonly committee?: { readonly members: number; readonly calibration: { readonly energy: number; readonly forces: number } };
     readonly select?: { readonly pool: string; readonly poolStructures: number; readonly path: string; readonly picks: readonly PoolPick[] };
+    /** The info key the structures are grouped by (a column of that name in scores.csv and atoms.csv), when grouped. */
+    readonly groupBy?: string;
+    /** Per group (value of the key; 'none' where a structure lacks it). */
+    readonly groups?: Readonly<Record<string, GroupFigures>>;
+    /** With `compare other`: the true errors against that calculator and how the distance ranks them. */
+    readonly compare?: CompareFigures;
 }
+
+export interface GroupFigures {
+    readonly structures: number;
+    readonly atoms: number;
+    readonly outOfDomain: number;
+    readonly atomsOverThreshold: number;
+    /** atomsOverThreshold / atoms */
+    readonly flaggedAtomFraction: number;
+    /** Median and largest per-atom ratio to the threshold. */
+    readonly medianRatio: number;
+    readonly maxRatio: number;
+    /** With compare: RMS of the per-structure energy errors (meV/atom), RMS over force components (meV/Å), largest |ΔF_i| (meV/Å). */
+    readonly energyRmse?: number;
+    readonly forceRmse?: number;
+    readonly maxForceError?: number;
+}
+
+export interface CompareFigures {
+    readonly calculator: string;
+    /** Over all structures: meV/atom, meV/Å (force components), meV/Å (largest |ΔF_i|). */
+    readonly energyRmse: number;
+    readonly forceRmse: number;
+    readonly maxForceError: number;
+    /** Spearman's ρ: per atom (ratio vs |ΔF_i|), per structure (largest ratio vs force RMSE, vs |energy error|). */
+    readonly spearman: { readonly atoms: number; readonly structuresForces: number; readonly structuresEnergy: number };
+    readonly plot: 'distance-error.svg';
+}
+
+/** One structure's true error: eV/atom (signed), eV/Å (RMS over components), eV/Å per atom (|ΔF_i|). */
+interface TrueError {
+    readonly energy: number;
+    readonly forceRmse: number;
+    readonly atomForce: Float64Array;
+}
+
+const GROUP_COLORS = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f'];
 
 export const uncertaintyProtocol: Protocol = {
     async run(ctx) {
@@ -93,11 +148,37 @@ export const uncertaintyProtocol: Protocol = {
             spreadOf = (s) => committeeStatistics(prepared.map((pm) => evaluatePrepared(pm, s)));
         }
         const cal = committee?.file.calibration;
-        const scoreRows = [`index,atoms,max_distance,max_ratio,worst_atom,atoms_over_threshold,atoms_outside_range,out_of_domain${cal ? ',committee_energy_std,committee_max_force_std' : ''}`];
-        const atomRows = [`structure,atom,element,distance,threshold,ratio,over_threshold,range_excess${cal ? ',committee_force_std' : ''}`];
+
+        // the true error: the model (committee mean) against `compare other`, both on every structure
+        const compared = find(ctx.run.items, 'Compare')?.['other'] as string | undefined;
+        if (compared === ctx.run.calculator.name) throw new CliError(`${who}: 'compare ${compared}' names the run's own model; compare it with a reference potential or another model`);
+        const reference = compared ? (await ctx.calculatorNamed(compared)).calculator : undefined;
+        const trueError = async (s: Structure, spread: CommitteePrediction | undefined): Promise<TrueError> => {
+            const mine: Calculation | CommitteePrediction = spread ?? (await ctx.calculator(s));
+            const ref = await reference!(s);
+            const n = s.symbols.length;
+            const atomForce = new Float64Array(n);
+            let sq = 0;
+            for (let i = 0; i < n; i++) {
+                let a = 0;
+                for (let c = 0; c < 3; c++) a += (mine.forces[3 * i + c]! - ref.forces[3 * i + c]!) ** 2;
+                atomForce[i] = Math.sqrt(a);
+                sq += a;
+            }
+            return { energy: (mine.energy - ref.energy) / n, forceRmse: Math.sqrt(sq / (3 * n)), atomForce };
+        };
+        // groups: `group by "key"`, else config_type when any structure has it
+        const groupKey = (find(ctx.run.items, 'GroupBy')?.['key'] as string | undefined) ?? 'config_type';
+        const grouped = find(ctx.run.items, 'GroupBy') !== undefined || structures.some((s) => s.info[groupKey] !== undefined);
+        const groupOf = (s: Structure) => String(s.info[groupKey] ?? 'none').replace(/[,\r\n]/g, ' ');
+
+        const scoreRows = [`index,atoms,max_distance,max_ratio,worst_atom,atoms_over_threshold,atoms_outside_range,out_of_domain${cal ? ',committee_energy_std,committee_max_force_std' : ''}${reference ? ',energy_error,force_rmse,max_force_error' : ''}${grouped ? `,${groupKey}` : ''}`];
+        const atomRows = [`structure,atom,element,distance,threshold,ratio,over_threshold,range_excess${cal ? ',committee_force_std' : ''}${reference ? ',force_error' : ''}${grouped ? `,${groupKey}` : ''}`];
         const outIdx: number[] = [];
         let outsideRange = 0;
-        structures.forEach((s, k) => {
+        // per structure and per atom, for the groups and the rank correlations
+        const rows: Array<{ group: string; atoms: number; outOfDomain: boolean; over: number; maxRatio: number; ratios: number[]; error?: TrueError }> = [];
+        for (const [k, s] of structures.entries()) {
             let v;
             try {
                 v = domain.vectorsOf.of(s);
@@ -112,15 +193,49 @@ export const uncertaintyProtocol: Protocol = {
             if (verdict.outOfDomain) outIdx.push(k);
             const spread = spreadOf?.(s);
             const extra = spread && cal ? [num((cal.energy * spread.energyStd) / s.symbols.length), num(cal.forces * Math.max(...spread.forceStd))] : [];
-            scoreRows.push([k, s.symbols.length, num(verdict.maxDistance), num(verdict.maxRatio), verdict.worstAtom, verdict.over.length, outside, verdict.outOfDomain, ...extra].join(','));
+            const error = reference ? await trueError(s, spread) : undefined;
+            const errorCols = error ? [num(error.energy), num(error.forceRmse), num(Math.max(...error.atomForce))] : [];
+            const group = grouped ? [groupOf(s)] : [];
+            scoreRows.push([k, s.symbols.length, num(verdict.maxDistance), num(verdict.maxRatio), verdict.worstAtom, verdict.over.length, outside, verdict.outOfDomain, ...extra, ...errorCols, ...group].join(','));
+            const ratios: number[] = [];
             d.forEach((x, i) => {
                 const e = v.element[i]!;
                 const r = ratio(x, tau[e]!);
-                atomRows.push([k, i, symbols[e], num(x), num(tau[e]!), num(r), r > 1, num(range[i]!), ...(spread && cal ? [num(cal.forces * spread.forceStd[i]!)] : [])].join(','));
+                ratios.push(r);
+                atomRows.push([k, i, symbols[e], num(x), num(tau[e]!), num(r), r > 1, num(range[i]!), ...(spread && cal ? [num(cal.forces * spread.forceStd[i]!)] : []), ...(error ? [num(error.atomForce[i]!)] : []), ...group].join(','));
             });
-        });
+            rows.push({ group: groupOf(s), atoms: s.symbols.length, outOfDomain: verdict.outOfDomain, over: verdict.over.length, maxRatio: verdict.maxRatio, ratios, ...(error ? { error } : {}) });
+        }
         writeFileAtomic(join(ctx.outDir, 'scores.csv'), `${scoreRows.join('\n')}\n`);
         writeFileAtomic(join(ctx.outDir, 'atoms.csv'), `${atomRows.join('\n')}\n`);
+        const names = [...new Set(rows.map((r) => r.group))];
+        const groups = grouped ? Object.fromEntries(names.map((g) => [g, groupFigures(rows.filter((r) => r.group === g))])) : undefined;
+        let compare: CompareFigures | undefined;
+        if (reference) {
+            const all = groupFigures(rows);
+            const atomRatio = rows.flatMap((r) => r.ratios);
+            const atomError = rows.flatMap((r) => Array.from(r.error!.atomForce));
+            compare = {
+                calculator: compared!, energyRmse: all.energyRmse!, forceRmse: all.forceRmse!, maxForceError: all.maxForceError!,
+                spearman: {
+                    atoms: spearman(atomRatio, atomError),
+                    structuresForces: spearman(rows.map((r) => r.maxRatio), rows.map((r) => r.error!.forceRmse)),
+                    structuresEnergy: spearman(rows.map((r) => r.maxRatio), rows.map((r) => Math.abs(r.error!.energy))),
+                },
+                plot: 'distance-error.svg',
+            };
+            // one dot per atom, by group; log–log: ratios and errors both span decades
+            const series = (grouped ? names : ['all']).map((g, i) => {
+                const of = rows.filter((r) => !grouped || r.group === g);
+                return { name: g, color: GROUP_COLORS[i % GROUP_COLORS.length]!, x: of.flatMap((r) => r.ratios), y: of.flatMap((r) => Array.from(r.error!.atomForce)) };
+            });
+            const rho = compare.spearman.atoms;
+            writeFileAtomic(join(ctx.outDir, 'distance-error.svg'), scatterChart(
+                `${ctx.run.calculator.name} vs ${compared}: force error per atom (Spearman ρ = ${Number.isNaN(rho) ? '—' : rho.toFixed(2)})`,
+                `${kind} distance / threshold`, `|F_${ctx.run.calculator.name} − F_${compared}| (eV/Å)`, series,
+                { logX: true, logY: true, xLines: [{ x: 1, label: 'threshold' }] },
+            ));
+        }
 
         let selected: UncertaintySummary['select'];
         if (select) {
@@ -152,6 +267,7 @@ export const uncertaintyProtocol: Protocol = {
             protocol: 'uncertainty', distance: kind, percentile: p, thresholds, file: path,
             structures: structures.length, outOfDomain: outIdx.length, outsideRange, outOfDomainIndices: outIdx.slice(0, 100),
             scores: 'scores.csv', atoms: 'atoms.csv', ...(selected ? { select: selected } : {}),
+            ...(groups ? { groupBy: groupKey, groups } : {}), ...(compare ? { compare } : {}),
             ...(committee ? { committee: { members: committee.members.length, calibration: { energy: committee.file.calibration.energy, forces: committee.file.calibration.forces } } } : {}),
         };
         return summary;
@@ -160,7 +276,10 @@ export const uncertaintyProtocol: Protocol = {
         const s = summary as UncertaintySummary;
         const th = s.thresholds.map((t) => `${t.element} ${Number(t.threshold.toPrecision(4))}`).join(', ');
         const sel = s.select ? `; ${s.select.picks.length} of ${s.select.poolStructures} pool structures selected to ${s.select.path}` : '';
-        return `${s.outOfDomain} of ${s.structures} structures out of domain by the ${s.distance} distance (threshold ${th}: ${s.percentile}th percentile of the training structures), ${s.outsideRange} outside the training range${sel}`;
+        const groups = s.groups ? ` (atoms over the threshold: ${Object.entries(s.groups).map(([g, f]) => `${g} ${(100 * f.flaggedAtomFraction).toFixed(1)}%`).join(', ')})` : '';
+        const c = s.compare;
+        const cmp = c ? `; vs ${c.calculator}: force RMSE ${c.forceRmse.toFixed(1)} meV/A, energy RMSE ${c.energyRmse.toFixed(2)} meV/atom, Spearman ρ(distance, error) ${c.spearman.atoms.toFixed(2)} per atom, ${c.spearman.structuresForces.toFixed(2)} per structure` : '';
+        return `${s.outOfDomain} of ${s.structures} structures out of domain by the ${s.distance} distance (threshold ${th}: ${s.percentile}th percentile of the training structures), ${s.outsideRange} outside the training range${groups}${sel}${cmp}`;
     },
 };
 
@@ -173,6 +292,21 @@ function readFile(path: string, name: string, who: string): Structure[] {
     }
     if (all.length === 0) throw new CliError(`${who}: ${name} holds no structure`);
     return all;
+}
+
+/** A group's flagged atoms and (with compare) its errors: meV/atom, meV/Å. */
+function groupFigures(rows: ReadonlyArray<{ atoms: number; outOfDomain: boolean; over: number; ratios: number[]; error?: TrueError }>): GroupFigures {
+    const atoms = rows.reduce((a, r) => a + r.atoms, 0);
+    const over = rows.reduce((a, r) => a + r.over, 0);
+    const ratios = rows.flatMap((r) => r.ratios).sort((a, b) => a - b);
+    const median = ratios.length % 2 ? ratios[(ratios.length - 1) / 2]! : (ratios[ratios.length / 2 - 1]! + ratios[ratios.length / 2]!) / 2;
+    const base = { structures: rows.length, atoms, outOfDomain: rows.filter((r) => r.outOfDomain).length, atomsOverThreshold: over, flaggedAtomFraction: over / atoms, medianRatio: median, maxRatio: ratios.at(-1)! };
+    if (!rows.every((r) => r.error)) return base;
+    // energy: RMS over structures of the per-atom error; forces: RMS over all components (3 per atom)
+    const energyRmse = 1000 * Math.sqrt(rows.reduce((a, r) => a + r.error!.energy ** 2, 0) / rows.length);
+    const forceRmse = 1000 * Math.sqrt(rows.reduce((a, r) => a + 3 * r.atoms * r.error!.forceRmse ** 2, 0) / (3 * atoms));
+    const maxForceError = 1000 * Math.max(...rows.map((r) => Math.max(...r.error!.atomForce)));
+    return { ...base, energyRmse, forceRmse, maxForceError };
 }
 
 /** A CSV number: shortest round-trip form. */
