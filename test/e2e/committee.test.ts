@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { lowerSpec } from '../../compiler/src/lower/lower-spec.js';
 import { sample } from '../../runtime/src/data/sample.js';
-import { writeStructures } from '../../runtime/src/io/read-structures.js';
+import { readStructures, writeStructures } from '../../runtime/src/io/read-structures.js';
 import type { Structure } from '../../runtime/src/structure.js';
 import { nnp } from '../helpers/cli.js';
 import { checkText } from '../helpers/specs.js';
@@ -21,9 +21,11 @@ import { randomPacking, slab } from '../helpers/out-of-domain.js';
 const SAMPLES = `potential sw = stillinger_weber Si { }
 dataset cold { sample sw { crystal diamond Si a 5.431 A supercell 2 2 2  md 300 K timestep 1 fs frames 40 every 50 steps  seed 3 } }
 dataset again { sample sw { crystal diamond Si a 5.431 A supercell 2 2 2  md 300 K timestep 1 fs frames 3 every 50 steps  seed 11 } }
+dataset warm { sample sw { crystal diamond Si a 5.431 A supercell 2 2 2  md 500 K to 2500 K timestep 1 fs frames 8 every 40 steps  seed 12 } }
 `;
 
-const SPEC = `dataset cold {
+const SPEC = `potential sw = stillinger_weber Si { }
+dataset cold {
   from "cold.xyz"
   split train 70% validation 15% test 15% seed 7
 }
@@ -51,6 +53,15 @@ run uncertainty si as scores {
   on "probe.xyz"
   distance minimum
 }
+run uncertainty si as mixed {
+  on "mixed.xyz"
+  compare sw
+  group by "kind"
+}
+run uncertainty si as query {
+  on "probe.xyz"
+  select 2 from "mixed.xyz" to "out/query.xyz" by committee
+}
 run md si as heat {
   from "start.xyz"
   ensemble nvt langevin 3000 K damping 20 fs
@@ -77,6 +88,9 @@ describe('committees: training, calibrated spread, eval, uncertainty and the md 
         writeStructures(join(dir, 'cold.xyz'), frames('cold'));
         const again = frames('again').map((s) => ({ ...s, energy: undefined, forces: undefined, stress: undefined }) as Structure);
         writeStructures(join(dir, 'probe.xyz'), [...again, randomPacking(9), slab()]);
+        // a mixed test set: held-out 300 K crystals, crystals heated to 500 … 2500 K, a random packing, a slab
+        const kind = (s: Structure, k: string) => ({ ...s, energy: undefined, forces: undefined, stress: undefined, info: { ...s.info, kind: k } }) as Structure;
+        writeStructures(join(dir, 'mixed.xyz'), [...again.map((s) => kind(s, 'crystal')), ...frames('warm').map((s) => kind(s, 'heated')), kind(randomPacking(9), 'random'), kind(slab(), 'slab')]);
         writeStructures(join(dir, 'start.xyz'), [again[0]!]);
         writeFileSync(join(dir, 'si.nnp'), SPEC);
         trained = nnp(['train', 'si.nnp', '--backend', 'reference'], dir);
@@ -145,7 +159,7 @@ describe('committees: training, calibrated spread, eval, uncertainty and the md 
         const u = nnp(['run', 'si.nnp', 'scores', '--backend', 'reference'], dir);
         expect(u.code, u.err).toBe(0);
         const [head, ...rows] = readFileSync(join(dir, 'out', 'scores', 'scores.csv'), 'utf8').trim().split('\n');
-        expect(head).toBe('index,atoms,max_distance,max_ratio,worst_atom,atoms_over_threshold,atoms_outside_range,out_of_domain,committee_energy_std,committee_max_force_std');
+        expect(head).toBe('index,atoms,max_distance,max_ratio,worst_atom,atoms_over_threshold,atoms_outside_range,out_of_domain,committee_energy_std,committee_max_force_std,laplace_energy_std');
         const std = rows.map((r) => Number(r.split(',')[8]));
         expect(Math.min(...std.slice(3))).toBeGreaterThan(Math.max(...std.slice(0, 3)));
         expect(readFileSync(join(dir, 'out', 'scores', 'atoms.csv'), 'utf8').split('\n')[0]).toMatch(/,committee_force_std$/);
@@ -169,6 +183,32 @@ describe('committees: training, calibrated spread, eval, uncertainty and the md 
         expect(T).toBeGreaterThan(1000);
         expect(summary.stopReason).toMatch(/^committee force spread [\d.]+ eV\/Å > [\d.]+ eV\/Å \(99th percentile of the validation structures\) at atom \d+; \d+ atoms? over the threshold: [\d, …()a-z]+; energy spread [\d.]+ meV\/atom$/);
         expect(r.out).toMatch(new RegExp(`^heat: stopped by the committee guard at step ${summary.stoppedAt} of 400`));
+    });
+
+    it('committee spread and Laplace credible intervals rank the true errors of a mixed test set (Spearman ≥ 0.5); query by committee', () => {
+        const u = nnp(['run', 'si.nnp', 'mixed', '--backend', 'reference'], dir);
+        expect(u.code, u.err).toBe(0);
+        const summary = JSON.parse(readFileSync(join(dir, 'out', 'mixed', 'summary.json'), 'utf8')) as {
+            compare: { spearman: { atoms: number; structuresForces: number; laplaceEnergy: number; committeeAtoms: number; committeeStructures: number } };
+            laplace: { alpha: number; beta: number; effectiveParameters: number; parameters: number };
+        };
+        const rho = summary.compare.spearman;
+        console.log(`mixed test set (3 crystals, 8 heated, random, slab): Spearman ρ committee ${rho.committeeAtoms.toFixed(2)} per atom, ${rho.committeeStructures.toFixed(2)} per structure; `
+            + `Laplace ${rho.laplaceEnergy.toFixed(2)} per structure; distance ${rho.atoms.toFixed(2)} per atom; Laplace γ = ${summary.laplace.effectiveParameters.toFixed(1)} of ${summary.laplace.parameters}`);
+        expect(rho.committeeAtoms).toBeGreaterThanOrEqual(0.5);
+        expect(rho.committeeStructures).toBeGreaterThanOrEqual(0.5);
+        expect(rho.laplaceEnergy).toBeGreaterThanOrEqual(0.5);
+        expect(summary.laplace.effectiveParameters).toBeGreaterThan(0);
+        expect(summary.laplace.effectiveParameters).toBeLessThanOrEqual(summary.laplace.parameters);
+        // query by committee: the two pool structures with the largest calibrated force spread
+        const q = nnp(['run', 'si.nnp', 'query', '--backend', 'reference'], dir);
+        expect(q.code, q.err).toBe(0);
+        const [head, ...rows] = readFileSync(join(dir, 'out', 'mixed', 'scores.csv'), 'utf8').trim().split('\n');
+        const col = head!.split(',').indexOf('committee_max_force_std');
+        const spread = rows.map((r) => Number(r.split(',')[col]));
+        const top = spread.map((x, i) => [x, i] as const).sort((a, b) => b[0] - a[0] || a[1] - b[1]).slice(0, 2).map(([, i]) => i);
+        const picked = readStructures(join(dir, 'out', 'query.xyz')).map((s) => Number(s.info['pool_index']));
+        expect(picked).toEqual(top);
     });
 
     it('--resume gives finished members back from their checkpoints', () => {

@@ -1718,6 +1718,7 @@ export function isSeed(item: unknown): item is Seed {
 export interface Select extends langium.AstNode {
     readonly $container: Run;
     readonly $type: 'Select';
+    by?: 'committee' | 'distance';
     count: number;
     path: string;
     pool: string;
@@ -1725,6 +1726,7 @@ export interface Select extends langium.AstNode {
 
 export const Select = {
     $type: 'Select',
+    by: 'by',
     count: 'count',
     path: 'path',
     pool: 'pool'
@@ -3440,6 +3442,10 @@ export class NnpAstReflection extends langium.AbstractAstReflection {
         Select: {
             name: Select.$type,
             properties: {
+                by: {
+                    name: Select.by,
+                    optional: true
+                },
                 count: {
                     name: Select.count
                 },

@@ -5663,6 +5663,34 @@ export const NnpGrammar = (): Grammar => loadedNnpGrammar ?? (loadedNnpGrammar =
               },
               "arguments": []
             }
+          },
+          {
+            "$type": "Group",
+            "elements": [
+              {
+                "$type": "Keyword",
+                "value": "by"
+              },
+              {
+                "$type": "Assignment",
+                "feature": "by",
+                "operator": "=",
+                "terminal": {
+                  "$type": "Alternatives",
+                  "elements": [
+                    {
+                      "$type": "Keyword",
+                      "value": "committee"
+                    },
+                    {
+                      "$type": "Keyword",
+                      "value": "distance"
+                    }
+                  ]
+                }
+              }
+            ],
+            "cardinality": "?"
           }
         ]
       },

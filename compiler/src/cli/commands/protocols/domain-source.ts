@@ -3,6 +3,7 @@
 // model's train block, read or sampled again exactly as `nnp train` did (same datasets, same split).
 import type { ModelIR } from '../../../ir/model-ir.js';
 import type { ModelParameters } from '../../../../../runtime/src/model/parameters.js';
+import type { Structure } from '../../../../../runtime/src/structure.js';
 import type { DescriptorDomain } from '../../../../../runtime/src/uncertainty/domain.js';
 import { CliError } from '../../cli-error.js';
 import { modelParameters } from '../../load-model.js';
@@ -21,8 +22,11 @@ export function runModel(ctx: Pick<ProtocolContext, 'run' | 'ir' | 'specDir'>, w
     return { model, params: modelParameters(ctx.ir, model, ctx.specDir, who) };
 }
 
-/** The domain of the model's training split (sampled or read again; that takes the time sampling took). */
-export async function trainingDomain(ctx: Pick<ProtocolContext, 'run' | 'ir' | 'specDir' | 'err'>, { model, params }: RunModel, what: string): Promise<DescriptorDomain> {
+/**
+ * The domain of the model's training split (sampled or read again; that takes the time sampling took);
+ * the split's labelled structures ride along as `trainingSet` (the Laplace fit needs them).
+ */
+export async function trainingDomain(ctx: Pick<ProtocolContext, 'run' | 'ir' | 'specDir' | 'err'>, { model, params }: RunModel, what: string): Promise<DescriptorDomain & { readonly trainingSet: readonly Structure[] }> {
     const who = `nnp run: '${ctx.run.name}'`;
     const training = ctx.ir.trainings.find((t) => t.model === model.name);
     if (!training) {
@@ -43,5 +47,5 @@ export async function trainingDomain(ctx: Pick<ProtocolContext, 'run' | 'ir' | '
     if (domain.mismatch) {
         ctx.err(`${ctx.run.name}: warning: the training data differ from those the weights of '${model.name}' were fitted on (${domain.mismatch}); distances are measured from the data as they are now`);
     }
-    return domain;
+    return Object.assign(domain, { trainingSet: structures });
 }

@@ -19,6 +19,12 @@
 // plots each atom's force error against its ratio. Structures are grouped by an info key (`group by
 // "key"`, default config_type when the file has it): a column of that name in both CSV files, and per
 // group in the summary the fraction of atoms over the threshold and the errors.
+// Credible intervals: a last-layer Laplace approximation fitted on the training split
+// (runtime/src/uncertainty/laplace.ts) gives every structure a predictive standard deviation of its
+// energy (scores.csv laplace_energy_std, eV/atom; the summary has the fitted α, β and γ); with
+// `compare`, the summary also ranks the Laplace width and (for a committee) the committee's calibrated
+// spread against the true errors (Spearman ρ). `select … by committee`: query by committee — the pool
+// structures with the largest calibrated committee force spread, instead of the farthest in descriptor space.
 import { mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { writeFileAtomic } from '../../../../../runtime/src/io/atomic-write.js';
@@ -73,6 +79,8 @@ export interface UncertaintySummary {
     readonly groups?: Readonly<Record<string, GroupFigures>>;
     /** With `compare other`: the true errors against that calculator and how the distance ranks them. */
     readonly compare?: CompareFigures;
+    /** The last-layer Laplace fit: prior and noise precisions, well-determined parameters γ of P, noise 1/√β (eV per structure). */
+    readonly laplace?: { readonly alpha: number; readonly beta: number; readonly effectiveParameters: number; readonly parameters: number; readonly noiseEvPerStructure: number };
 }
 
 export interface GroupFigures {
@@ -97,8 +105,15 @@ export interface CompareFigures {
     readonly energyRmse: number;
     readonly forceRmse: number;
     readonly maxForceError: number;
-    /** Spearman's ρ: per atom (ratio vs |ΔF_i|), per structure (largest ratio vs force RMSE, vs |energy error|). */
-    readonly spearman: { readonly atoms: number; readonly structuresForces: number; readonly structuresEnergy: number };
+    /**
+     * Spearman's ρ: per atom (ratio vs |ΔF_i|), per structure (largest ratio vs force RMSE, vs |energy error|);
+     * the Laplace energy std vs |energy error| per structure; with a committee its calibrated force spread vs
+     * |ΔF_i| per atom and its largest per structure vs the largest |ΔF_i|.
+     */
+    readonly spearman: {
+        readonly atoms: number; readonly structuresForces: number; readonly structuresEnergy: number;
+        readonly laplaceEnergy?: number; readonly committeeAtoms?: number; readonly committeeStructures?: number;
+    };
     readonly plot: 'distance-error.svg';
 }
 
@@ -138,6 +153,14 @@ export const uncertaintyProtocol: Protocol = {
             };
         });
 
+        // last-layer Laplace: the predictive std of each structure's energy, from the training split's fit
+        const { fitLaplace, laplaceStd, lastLayerFeatures } = await import('../../../../../runtime/src/uncertainty/laplace.js');
+        const { prepareModel } = await import('../../../../../runtime/src/reference/evaluate.js');
+        const mapModel = prepareModel(rm.model, rm.params);
+        const labelled = domain.trainingSet.filter((t) => t.energy !== undefined);
+        const laplace = labelled.length > 0 ? fitLaplace(mapModel, labelled) : undefined;
+        const laplaceOf = (s: Structure) => laplaceStd(laplace!, lastLayerFeatures(mapModel, s).features).std / s.symbols.length;
+
         // with a committee: its calibrated spread per structure (energy per atom, largest per-atom force) and per atom
         const committee = modelCommittee(ctx.ir, rm.model, ctx.specDir, who);
         let spreadOf: ((s: Structure) => CommitteePrediction) | undefined;
@@ -172,12 +195,15 @@ export const uncertaintyProtocol: Protocol = {
         const grouped = find(ctx.run.items, 'GroupBy') !== undefined || structures.some((s) => s.info[groupKey] !== undefined);
         const groupOf = (s: Structure) => String(s.info[groupKey] ?? 'none').replace(/[,\r\n]/g, ' ');
 
-        const scoreRows = [`index,atoms,max_distance,max_ratio,worst_atom,atoms_over_threshold,atoms_outside_range,out_of_domain${cal ? ',committee_energy_std,committee_max_force_std' : ''}${reference ? ',energy_error,force_rmse,max_force_error' : ''}${grouped ? `,${groupKey}` : ''}`];
+        const scoreRows = [`index,atoms,max_distance,max_ratio,worst_atom,atoms_over_threshold,atoms_outside_range,out_of_domain${cal ? ',committee_energy_std,committee_max_force_std' : ''}${laplace ? ',laplace_energy_std' : ''}${reference ? ',energy_error,force_rmse,max_force_error' : ''}${grouped ? `,${groupKey}` : ''}`];
         const atomRows = [`structure,atom,element,distance,threshold,ratio,over_threshold,range_excess${cal ? ',committee_force_std' : ''}${reference ? ',force_error' : ''}${grouped ? `,${groupKey}` : ''}`];
         const outIdx: number[] = [];
         let outsideRange = 0;
         // per structure and per atom, for the groups and the rank correlations
-        const rows: Array<{ group: string; atoms: number; outOfDomain: boolean; over: number; maxRatio: number; ratios: number[]; error?: TrueError }> = [];
+        const rows: Array<{
+            group: string; atoms: number; outOfDomain: boolean; over: number; maxRatio: number; ratios: number[]; error?: TrueError;
+            laplace?: number; committeeForce?: number; committeeAtoms?: number[];
+        }> = [];
         for (const [k, s] of structures.entries()) {
             let v;
             try {
@@ -193,6 +219,8 @@ export const uncertaintyProtocol: Protocol = {
             if (verdict.outOfDomain) outIdx.push(k);
             const spread = spreadOf?.(s);
             const extra = spread && cal ? [num((cal.energy * spread.energyStd) / s.symbols.length), num(cal.forces * Math.max(...spread.forceStd))] : [];
+            const width = laplace ? laplaceOf(s) : undefined;
+            if (width !== undefined) extra.push(num(width));
             const error = reference ? await trueError(s, spread) : undefined;
             const errorCols = error ? [num(error.energy), num(error.forceRmse), num(Math.max(...error.atomForce))] : [];
             const group = grouped ? [groupOf(s)] : [];
@@ -204,7 +232,11 @@ export const uncertaintyProtocol: Protocol = {
                 ratios.push(r);
                 atomRows.push([k, i, symbols[e], num(x), num(tau[e]!), num(r), r > 1, num(range[i]!), ...(spread && cal ? [num(cal.forces * spread.forceStd[i]!)] : []), ...(error ? [num(error.atomForce[i]!)] : []), ...group].join(','));
             });
-            rows.push({ group: groupOf(s), atoms: s.symbols.length, outOfDomain: verdict.outOfDomain, over: verdict.over.length, maxRatio: verdict.maxRatio, ratios, ...(error ? { error } : {}) });
+            rows.push({
+                group: groupOf(s), atoms: s.symbols.length, outOfDomain: verdict.outOfDomain, over: verdict.over.length, maxRatio: verdict.maxRatio, ratios, ...(error ? { error } : {}),
+                ...(width !== undefined ? { laplace: width } : {}),
+                ...(spread && cal ? { committeeForce: cal.forces * Math.max(...spread.forceStd), committeeAtoms: Array.from(spread.forceStd, (x) => cal.forces * x) } : {}),
+            });
         }
         writeFileAtomic(join(ctx.outDir, 'scores.csv'), `${scoreRows.join('\n')}\n`);
         writeFileAtomic(join(ctx.outDir, 'atoms.csv'), `${atomRows.join('\n')}\n`);
@@ -221,6 +253,12 @@ export const uncertaintyProtocol: Protocol = {
                     atoms: spearman(atomRatio, atomError),
                     structuresForces: spearman(rows.map((r) => r.maxRatio), rows.map((r) => r.error!.forceRmse)),
                     structuresEnergy: spearman(rows.map((r) => r.maxRatio), rows.map((r) => Math.abs(r.error!.energy))),
+                    // the credible-interval width and the committee spread against the true errors
+                    ...(laplace ? { laplaceEnergy: spearman(rows.map((r) => r.laplace!), rows.map((r) => Math.abs(r.error!.energy))) } : {}),
+                    ...(cal ? {
+                        committeeAtoms: spearman(rows.flatMap((r) => r.committeeAtoms!), atomError),
+                        committeeStructures: spearman(rows.map((r) => r.committeeForce!), rows.map((r) => Math.max(...r.error!.atomForce))),
+                    } : {}),
                 },
                 plot: 'distance-error.svg',
             };
@@ -247,7 +285,14 @@ export const uncertaintyProtocol: Protocol = {
                     throw new CliError(`${who}: ${select['pool'] as string} structure ${k + 1}: ${(e as Error).message}`);
                 }
             });
-            const picks = selectFarthest(domain, kind, poolVectors, tau, select['count'] as number);
+            const byCommittee = select['by'] === 'committee';
+            if (byCommittee && !(spreadOf && cal)) throw new CliError(`${who}: 'select … by committee' needs the model trained as a committee ('committee K' in its train block)`);
+            // query by committee: the largest calibrated force spread of the committee's members, first on ties
+            const picks = byCommittee
+                ? pool.map((s, index) => ({ index, score: cal!.forces * Math.max(...spreadOf!(s).forceStd) }))
+                    .sort((a, b) => b.score - a.score || a.index - b.index).slice(0, select['count'] as number)
+                    .map(({ index, score }) => ({ index, score, trainingScore: Math.max(...domain.distances(kind, poolVectors[index]!).map((x, i) => ratio(x, tau[poolVectors[index]!.element[i]!]!))) }))
+                : selectFarthest(domain, kind, poolVectors, tau, select['count'] as number);
             const to = resolve(ctx.specDir, select['path'] as string);
             mkdirSync(dirname(to), { recursive: true });
             // energies, forces and stress left out: the file is to be labelled by the reference method
@@ -269,6 +314,7 @@ export const uncertaintyProtocol: Protocol = {
             scores: 'scores.csv', atoms: 'atoms.csv', ...(selected ? { select: selected } : {}),
             ...(groups ? { groupBy: groupKey, groups } : {}), ...(compare ? { compare } : {}),
             ...(committee ? { committee: { members: committee.members.length, calibration: { energy: committee.file.calibration.energy, forces: committee.file.calibration.forces } } } : {}),
+            ...(laplace ? { laplace: { alpha: laplace.alpha, beta: laplace.beta, effectiveParameters: laplace.effectiveParameters, parameters: laplace.parameters, noiseEvPerStructure: 1 / Math.sqrt(laplace.beta) } } : {}),
         };
         return summary;
     },
