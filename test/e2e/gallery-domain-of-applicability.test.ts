@@ -90,7 +90,7 @@ it('domain of applicability: a crystal-only model flags amorphous and surface at
     const mean = (rows: typeof slab) => rows.reduce((a, r) => a + Number(r['force_error']), 0) / rows.length;
     expect(mean(slab.filter((a) => a['over_threshold'] === 'true'))).toBeGreaterThan(2 * mean(slab.filter((a) => a['over_threshold'] === 'false')));
     const scores = csv(join(out, 'scores.csv'));
-    expect(scores.keys.slice(-4)).toEqual(['energy_error', 'force_rmse', 'max_force_error', 'config_type']);
+    expect(scores.keys.slice(-5)).toEqual(['laplace_energy_std', 'energy_error', 'force_rmse', 'max_force_error', 'config_type']);
     expect(scores.rows.map((r) => r['out_of_domain'])).toEqual([...Array(4).fill('false'), ...Array(8).fill('true')]);
 
     // the figure: per-atom force error against the distance ratio, one colour per kind, the threshold line
@@ -98,4 +98,15 @@ it('domain of applicability: a crystal-only model flags amorphous and surface at
     expect(svg).toMatch(/^<svg[\s\S]*Spearman ρ = 0\.\d\d[\s\S]*threshold[\s\S]*<\/svg>\s*$/);
     for (const kind of ['crystal', 'amorphous', 'surface']) expect(svg).toContain(`>${kind}</text>`);
     expect(svg.match(/<circle /g)).toHaveLength(832);
+
+    // credible intervals and committee disagreement rank the true errors too (Spearman ≥ 0.5): the
+    // Laplace width of si's energy per structure, and the committee of si_committee per atom and per structure
+    type Rho = { laplaceEnergy: number; committeeAtoms?: number; committeeStructures?: number };
+    const rho = (run: string) => (JSON.parse(readFileSync(join(dir, 'out', run, 'summary.json'), 'utf8')) as { compare: { spearman: Rho } }).compare.spearman;
+    const [single, committee] = [rho('probe'), rho('credible')];
+    console.log(`Spearman ρ with the true error: Laplace ${single.laplaceEnergy.toFixed(2)} (si), ${committee.laplaceEnergy.toFixed(2)} (si_committee); committee ${committee.committeeAtoms!.toFixed(2)} per atom, ${committee.committeeStructures!.toFixed(2)} per structure`);
+    expect(single.laplaceEnergy).toBeGreaterThanOrEqual(0.5);
+    expect(committee.committeeAtoms!).toBeGreaterThanOrEqual(0.5);
+    expect(committee.committeeStructures!).toBeGreaterThanOrEqual(0.5);
+    expect(csv(join(dir, 'out', 'credible', 'scores.csv')).keys).toContain('committee_max_force_std');
 }, 300_000);
