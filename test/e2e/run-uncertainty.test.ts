@@ -138,6 +138,16 @@ describe('nnp run: uncertainty and the md guard', () => {
         const picked = readStructures(join(dir, 'out', 'label.xyz'));
         expect(picked.map((s) => s.info['pool_index'])).toEqual([3, 1]);
         expect(picked.every((s) => s.energy === undefined && s.forces === undefined)).toBe(true);
+        // on WebGPU the minimum distances come from the device (tiled exact search): the float64 ones to 1e-5
+        const reference = csv(join(dir, 'out', 'scores', 'atoms.csv'));
+        const threshold = JSON.parse(readFileSync(join(dir, 'out', 'scores', 'summary.json'), 'utf8')).thresholds[0].threshold as number;
+        const gpu = nnp(['run', 'si.nnp', 'scores'], dir);
+        expect(gpu.code, gpu.err).toBe(0);
+        expect(gpu.err).toMatch(/^scores: minimum distances on WebGPU in [\d.]+ s$/m);
+        const device = csv(join(dir, 'out', 'scores', 'atoms.csv'));
+        device.forEach((a, i) => expect(Math.abs(Number(a['distance']) - Number(reference[i]!['distance'])) / Number(reference[i]!['distance'])).toBeLessThan(1e-5));
+        expect(Math.abs(JSON.parse(readFileSync(join(dir, 'out', 'scores', 'summary.json'), 'utf8')).thresholds[0].threshold - threshold) / threshold).toBeLessThan(1e-5);
+        expect(readStructures(join(dir, 'out', 'label.xyz')).map((s) => s.info['pool_index'])).toEqual([3, 1]);
         const summary = JSON.parse(readFileSync(join(dir, 'out', 'scores', 'summary.json'), 'utf8')) as { select: { picks: { index: number; score: number }[] } };
         expect(summary.select.picks.map((p) => p.index)).toEqual([3, 1]);
     });

@@ -31,7 +31,7 @@ import { evaluateFunction } from '../reference/symmetry-functions.js';
 import type { Structure } from '../structure.js';
 import {
     mahalanobisDistances, minimumDistances, percentile, shrinkageCovariance, vectorSet,
-    type ShrinkageCovariance, type ShrinkageOptions, type VectorSet,
+    type NearestResult, type ShrinkageCovariance, type ShrinkageOptions, type VectorSet,
 } from './descriptor-distance.js';
 
 export type DistanceKind = 'mahalanobis' | 'minimum';
@@ -131,8 +131,13 @@ export interface DomainOptions extends ShrinkageOptions {
     readonly tile?: number;
 }
 
+/** An exact nearest-neighbour search (e.g. gpu/min-distance.ts on a device), same contract as minimumDistances. */
+export type NearestSearch = (queries: VectorSet, reference: VectorSet, options: { leaveOneOut?: boolean }) => Promise<NearestResult>;
+
 export class DescriptorDomain {
     private readonly trainingCache = new Map<string, Float64Array>();
+    /** Minimum distances computed ahead (precomputeMinimum), per structure's vectors. */
+    private readonly minimumCache = new WeakMap<StructureVectors, Float64Array>();
 
     private constructor(
         readonly model: ModelIR,
@@ -211,8 +216,38 @@ export class DescriptorDomain {
         return Float64Array.from(this.elements, (_, e) => percentile(this.structureMaxima(kind, e), p));
     }
 
+    /**
+     * The minimum distances of the training atoms (leave-one-out) and of every atom of `queries`, by an
+     * outside search (the GPU's), each element's atoms of all structures in one search; `trainingDistances`
+     * and `distances` then return these instead of computing them on the CPU.
+     */
+    async precomputeMinimum(search: NearestSearch, queries: readonly StructureVectors[]): Promise<void> {
+        for (const [e, el] of this.elements.entries()) {
+            if (el.vectors.count > 0 && !this.trainingCache.has(`minimum:${e}`)) {
+                this.trainingCache.set(`minimum:${e}`, (await search(el.vectors, el.vectors, { leaveOneOut: true })).distance);
+            }
+        }
+        const out = queries.map((v) => new Float64Array(v.element.length).fill(Infinity));
+        for (const [e, el] of this.elements.entries()) {
+            if (el.vectors.count === 0) continue;
+            const owners: Array<[number, number]> = [];
+            queries.forEach((v, k) => v.element.forEach((x, i) => x === e && owners.push([k, i])));
+            if (owners.length === 0) continue;
+            const p = el.vectors.dim;
+            const data = new Float64Array(owners.length * p);
+            owners.forEach(([k, i], j) => data.set(queries[k]!.scaled[i]!, j * p));
+            const d = (await search(vectorSet(data, p), el.vectors, {})).distance;
+            owners.forEach(([k, i], j) => {
+                out[k]![i] = d[j]!;
+            });
+        }
+        queries.forEach((v, k) => this.minimumCache.set(v, out[k]!));
+    }
+
     /** Per atom of the structure: its distance from the training data of its element (+∞ for an element without training atoms). */
     distances(kind: DistanceKind, v: StructureVectors): Float64Array {
+        const ahead = kind === 'minimum' ? this.minimumCache.get(v) : undefined;
+        if (ahead) return Float64Array.from(ahead);
         const out = new Float64Array(v.element.length);
         this.elements.forEach((el, e) => {
             const atoms: number[] = [];

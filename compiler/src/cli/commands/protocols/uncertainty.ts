@@ -139,6 +139,24 @@ export const uncertaintyProtocol: Protocol = {
         const pool = select ? readFile(resolve(ctx.specDir, select['pool'] as string), select['pool'] as string, who) : [];
         const rm = runModel(ctx, 'an uncertainty run');
         const domain = await trainingDomain(ctx, rm, 'an uncertainty run');
+        const vectorsOf = (list: readonly Structure[], file: string) => list.map((s, k) => {
+            try {
+                return domain.vectorsOf.of(s);
+            } catch (e) {
+                throw new CliError(`${who}: ${file} structure ${k + 1}: ${(e as Error).message}`);
+            }
+        });
+        const vectors = vectorsOf(structures, path);
+        const poolVectors = select ? vectorsOf(pool, select['pool'] as string) : [];
+        if (kind === 'minimum' && ctx.device) {
+            // on WebGPU: the exact minimum distances on the device (tiled over the training set), every
+            // probe and pool atom of an element in one search, the training set's leave-one-out too
+            const { gpuMinimumDistances } = await import('../../../../../runtime/src/gpu/min-distance.js');
+            const gpu = ctx.device.ctx;
+            const t0 = performance.now();
+            await domain.precomputeMinimum((q, r, o) => gpuMinimumDistances(gpu, q, r, o), [...vectors, ...poolVectors]);
+            ctx.err(`${ctx.run.name}: minimum distances on WebGPU in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+        }
         const { judge, rangeExcess, ratio } = await import('../../../../../runtime/src/uncertainty/domain.js');
         const { percentile } = await import('../../../../../runtime/src/uncertainty/descriptor-distance.js');
         const p = UNCERTAINTY_PERCENTILE;
@@ -205,12 +223,7 @@ export const uncertaintyProtocol: Protocol = {
             laplace?: number; committeeForce?: number; committeeAtoms?: number[];
         }> = [];
         for (const [k, s] of structures.entries()) {
-            let v;
-            try {
-                v = domain.vectorsOf.of(s);
-            } catch (e) {
-                throw new CliError(`${who}: ${path} structure ${k + 1}: ${(e as Error).message}`);
-            }
+            const v = vectors[k]!;
             const d = domain.distances(kind, v);
             const verdict = judge(d, v.element, tau);
             const range = rangeExcess(v, rm.params.scaling);
@@ -278,13 +291,6 @@ export const uncertaintyProtocol: Protocol = {
         let selected: UncertaintySummary['select'];
         if (select) {
             const { selectFarthest } = await import('../../../../../runtime/src/uncertainty/selection.js');
-            const poolVectors = pool.map((s, k) => {
-                try {
-                    return domain.vectorsOf.of(s);
-                } catch (e) {
-                    throw new CliError(`${who}: ${select['pool'] as string} structure ${k + 1}: ${(e as Error).message}`);
-                }
-            });
             const byCommittee = select['by'] === 'committee';
             if (byCommittee && !(spreadOf && cal)) throw new CliError(`${who}: 'select … by committee' needs the model trained as a committee ('committee K' in its train block)`);
             // query by committee: the largest calibrated force spread of the committee's members, first on ties
