@@ -7,20 +7,15 @@
 import { join } from 'node:path';
 import { crystal } from '../../dist/runtime/src/structures/crystal.js';
 import { writeStructures } from '../../dist/runtime/src/io/read-structures.js';
+import { uniforms } from '../../dist/runtime/src/math/random.js';
 
 const out = process.argv[2] ?? import.meta.dirname;
 
-/** Uniform numbers in [−1, 1) from a 32-bit seed (mulberry32). */
-function uniform(seed) {
-    let s = seed >>> 0;
-    return () => {
-        s = (s + 0x6d2b79f5) >>> 0;
-        let t = s;
-        t = Math.imul(t ^ (t >>> 15), t | 1);
-        t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-        return (((t ^ (t >>> 14)) >>> 0) / 2 ** 32) * 2 - 1;
-    };
-}
+/** Uniform numbers in [−1, 1) from a 32-bit seed (the runtime's Mulberry32). */
+const uniform = (seed) => {
+    const u = uniforms(seed);
+    return () => u() * 2 - 1;
+};
 
 // icosahedron: the centre and the 12 vertices (0, ±1, ±φ) and cyclic permutations, 3.7 Å from the centre
 const phi = (1 + Math.sqrt(5)) / 2;

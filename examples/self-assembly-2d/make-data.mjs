@@ -9,22 +9,14 @@
 //   node examples/self-assembly-2d/make-data.mjs [output folder]
 import { join } from 'node:path';
 import { writeStructures } from '../../dist/runtime/src/io/read-structures.js';
+import { uniforms } from '../../dist/runtime/src/math/random.js';
 
 const out = process.argv[2] ?? import.meta.dirname;
 const R0 = 3.8; // Å, the Morse minimum of `potential ref`
 const L = 40; // Å
 
-/** Uniform numbers in [0, 1) from a 32-bit seed (mulberry32). */
-function uniform(seed) {
-    let s = seed >>> 0;
-    return () => {
-        s = (s + 0x6d2b79f5) >>> 0;
-        let t = s;
-        t = Math.imul(t ^ (t >>> 15), t | 1);
-        t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-        return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-    };
-}
+/** Uniform numbers in [0, 1) from a 32-bit seed (the runtime's Mulberry32). */
+const uniform = uniforms;
 
 /** `count` subunits placed at random in the periodic box, no two closer than 3.4 Å (minimum image). */
 function scatter(count, seed) {

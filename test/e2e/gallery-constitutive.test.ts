@@ -9,30 +9,17 @@ import { copyFileSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
+import type { StiffnessSummary } from '../../compiler/src/cli/commands/constitutive.js';
 import { nnp, ROOT } from '../helpers/cli.js';
 
-interface ModelSummary {
-    readonly kind: string;
-    readonly asymmetryAtZero: number;
-    readonly asymmetryMean: number;
-    readonly asymmetryMax: number;
-    readonly elastic: { c11: number; c12: number; c44: number };
-    readonly loopWorkMax: number;
-    readonly loopWorkRelativeMean: number;
-    readonly loopWorks: number[];
-    readonly test: { rmse: number; mae: number; relative: number; count: number };
-}
 
 it('constitutive: the energy network has a symmetric tangent and conserves energy; the direct network does not', () => {
     const dir = mkdtempSync(join(tmpdir(), 'nnp-constitutive-'));
     copyFileSync(join(ROOT, 'examples', 'constitutive', 'model.nnp'), join(dir, 'model.nnp'));
     const run = nnp(['run', 'model.nnp'], dir);
     expect(run.code, run.err).toBe(0);
-    const summary = JSON.parse(readFileSync(join(dir, 'out', 'tangent', 'summary.json'), 'utf8')) as {
-        material: { shear: number; bulk: number; linear: { c11: number; c12: number; c44: number } };
-        models: Record<'w_energy' | 's_direct', ModelSummary>;
-    };
-    const { w_energy: energy, s_direct: direct } = summary.models;
+    const summary = JSON.parse(readFileSync(join(dir, 'out', 'tangent', 'summary.json'), 'utf8')) as StiffnessSummary;
+    const { w_energy: energy, s_direct: direct } = summary.models as Record<'w_energy' | 's_direct', StiffnessSummary['models'][string]>;
     // μ = 1 GPa, κ = 3 GPa: λ = κ − 2μ/3 = 7/3 GPa
     expect(summary.material.linear.c11).toBeCloseTo(13 / 3, 12);
     expect(summary.material.linear.c12).toBeCloseTo(7 / 3, 12);

@@ -11,32 +11,11 @@ import { crystal } from '../../runtime/src/structures/crystal.js';
 import type { Structure } from '../../runtime/src/structure.js';
 import { CHROMIUM, dumpDom, screenshot } from '../helpers/chromium.js';
 import { nnp } from '../helpers/cli.js';
+import { SMALL_SILICON } from '../helpers/small-silicon.js';
 import { randomPacking, slab } from '../helpers/out-of-domain.js';
 import { decodePng } from '../helpers/png.js';
 
-const SPEC = `potential sw = stillinger_weber Si { }
-potential mb = muller_brown H { }
-
-dataset d {
-  sample sw {
-    crystal diamond Si a 5.431 A
-    rattle 0.08 A frames 24
-    seed 2
-  }
-  split train 75% validation 25% seed 3
-}
-
-model si {
-  element Si
-  cutoff cosine 4.0 A
-  descriptors for Si {
-    radial Si grid shifted 5 from 1.5 A to 3.8 A
-    angular narrow Si Si eta 0.01 /A^2 lambda [-1 1] zeta [1 2]
-  }
-  network for Si { hidden 8 8 activation tanh }
-  scaling scale range -1 to 1
-  normalization auto
-}
+const SPEC = `${SMALL_SILICON}potential mb = muller_brown H { }
 
 train si on d {
   loss energy 1 forces 1

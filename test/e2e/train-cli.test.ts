@@ -7,32 +7,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BIN, nnp } from '../helpers/cli.js';
+import { SMALL_SILICON } from '../helpers/small-silicon.js';
 
 
 
-const SPEC = (epochs: number, extra = '') => `potential sw = stillinger_weber Si { }
-
-dataset d {
-  sample sw {
-    crystal diamond Si a 5.431 A
-    rattle 0.08 A frames 24
-    seed 2
-  }
-  split train 75% validation 25% seed 3
-}
-
-model si {
-  element Si
-  cutoff cosine 4.0 A
-  descriptors for Si {
-    radial Si grid shifted 5 from 1.5 A to 3.8 A
-    angular narrow Si Si eta 0.01 /A^2 lambda [-1 1] zeta [1 2]
-  }
-  network for Si { hidden 8 8 activation tanh }
-  scaling scale range -1 to 1
-  normalization auto
-}
-
+const SPEC = (epochs: number, extra = '') => `${SMALL_SILICON}
 train si on d {
   loss energy 1 forces 1
   optimizer adam lr 5e-3

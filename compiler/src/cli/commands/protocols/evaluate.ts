@@ -10,19 +10,12 @@ import { writeExtxyz } from '../../../../../runtime/src/io/extxyz.js';
 import { readStructures } from '../../../../../runtime/src/io/read-structures.js';
 import { parityChart } from '../../../../../runtime/src/report/svg-plot.js';
 import type { Structure } from '../../../../../runtime/src/structure.js';
+import type { ErrorSummary } from '../../../../../runtime/src/train/report.js';
 import { CliError } from '../../cli-error.js';
 import { find, type Protocol } from './context.js';
 
-export interface ErrorFigures {
-    readonly structures: number;
-    readonly atoms: number;
-    /** meV/atom */
-    readonly energyRmse: number;
-    readonly energyMae: number;
-    /** meV/Å, over force components */
-    readonly forceRmse: number;
-    readonly forceMae: number;
-}
+/** Errors of a set of structures: meV/atom for energies, meV/Å over force components (as a training report's). */
+export type ErrorFigures = ErrorSummary;
 
 export interface EvaluateSummary {
     readonly protocol: 'evaluate';
