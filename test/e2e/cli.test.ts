@@ -138,8 +138,23 @@ describe('nnp eval --potential', () => {
 });
 
 describe('nnp run', () => {
-    it('nnp run says plainly when the model has no weights yet', () => {
-        const r = nnp(['run', 'examples/argon/model.nnp', 'liquid']);
+    it('nnp run says plainly when the model has no weights and no train block to make them', () => {
+        // (with a train block, nnp run trains the model first: test/e2e/report.test.ts)
+        const dir = mkdtempSync(join(tmpdir(), 'nnp-noweights-'));
+        writeFileSync(join(dir, 'ar.nnp'), `model argon {
+  element Ar
+  cutoff cosine 6 A
+  descriptors for Ar { radial Ar grid shifted 4 from 3 A to 6 A }
+  network for Ar { hidden 4 activation tanh }
+}
+run md argon as liquid {
+  crystal fcc Ar a 5.26 A supercell 2 2 2
+  ensemble nve
+  timestep 2 fs
+  steps 10
+}
+`);
+        const r = nnp(['run', 'ar.nnp', 'liquid'], dir);
         expect(r.code).toBe(1);
         expect(r.err.trim()).toBe("nnp run: 'liquid': model 'argon' has no weights yet (train it with nnp train, or add 'weights \"file.weights.json\"')");
     });
