@@ -15,23 +15,20 @@ import { vdosGrid, vdosSettings, writeVdos } from './vdos-output.js';
 
 export const mdProtocol: Protocol = {
     async run(ctx) {
+        const log = outputFile(ctx, 'log');
+        const trajectory = outputFile(ctx, 'trajectory');
+        const restart = outputFile(ctx, 'restart');
+        const outputs = { ...(log ? { log } : {}), ...(trajectory ? { trajectory } : {}), ...(restart ? { restart } : {}), resume: ctx.resume };
         // where the log and trajectory went, relative to the run's folder (nnp report reads them)
-        const files = Object.fromEntries((['log', 'trajectory'] as const).flatMap((k) => {
-            const o = outputFile(ctx, k);
-            return o ? [[k, relative(ctx.outDir, o.path)]] : [];
-        }));
-        return { ...(await simulateRun(ctx)), files };
+        const files = { ...(log ? { log: relative(ctx.outDir, log.path) } : {}), ...(trajectory ? { trajectory: relative(ctx.outDir, trajectory.path) } : {}) };
+        return { ...(await simulateRun(ctx, outputs)), files };
     },
     describe: describeMd,
 };
 
-async function simulateRun(ctx: ProtocolContext) {
+async function simulateRun(ctx: ProtocolContext, outputs: Pick<MdOptions, 'log' | 'trajectory' | 'restart' | 'resume'>) {
     const start = startStructure(ctx);
-    const log = outputFile(ctx, 'log');
-    const trajectory = outputFile(ctx, 'trajectory');
-    const restart = outputFile(ctx, 'restart');
     const settings = vdosSettings(ctx);
-    const outputs = { ...(log ? { log } : {}), ...(trajectory ? { trajectory } : {}), ...(restart ? { restart } : {}), resume: ctx.resume };
     const guardItem = find(ctx.run.items, 'Guard');
     const guard = guardItem ? await mdGuard(ctx, guardItem) : undefined;
     if (ctx.device && !settings) {
