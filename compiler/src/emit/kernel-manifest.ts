@@ -34,7 +34,7 @@ export function compileKernels(
             // the key itself holds the whole model or potential; its digest identifies it compactly
             cacheKey: createHash('sha256').update(k.cacheKey).digest('hex').slice(0, 16),
             workgroupSize: k.workgroupSize,
-            invocations: 'atoms',
+            invocations: k.itemsPerWorkgroup === 1 ? 'one workgroup per atom' : 'one per atom',
             bindings: k.bindings.map((b) => ({ binding: b.index, name: b.name, kind: b.kind, type: b.wgslType })),
         };
     });

@@ -75,6 +75,13 @@ export interface KernelDefinition<P extends KernelParams = KernelParams> {
     readonly name: string; // PascalCase; pipeline label and cache-key prefix
     readonly params: P;
     readonly workgroupSize: number;
+    /**
+     * Items (atoms) one workgroup handles: by default one per invocation (= workgroupSize); 1 for
+     * kernels whose workgroup shares one atom's work between its lanes.
+     */
+    readonly itemsPerWorkgroup?: number;
+    /** WGSL extensions the shader enables (`enable subgroups;`); the device must have the features. */
+    readonly enables?: readonly string[];
     shaderBody(bindings: BindingRegistry, params: P, workgroupSize: number): string;
 }
 
@@ -84,6 +91,8 @@ export interface GeneratedKernel {
     readonly wgsl: string;
     readonly bindings: readonly BindingDecl[];
     readonly workgroupSize: number;
+    /** Items (atoms) per workgroup: see KernelDefinition. */
+    readonly itemsPerWorkgroup: number;
     readonly entryPoint: 'main';
 }
 
@@ -115,13 +124,15 @@ function stableJson(params: KernelParams): string {
 export function generateKernel<P extends KernelParams>(def: KernelDefinition<P>): GeneratedKernel {
     const registry = new BindingRegistry();
     const body = def.shaderBody(registry, def.params, def.workgroupSize);
-    const wgsl = `// ${def.name}\n${registry.declarations()}\n\n${body.trim()}\n`;
+    const enables = (def.enables ?? []).map((e) => `enable ${e};\n`).join('');
+    const wgsl = `${enables}// ${def.name}\n${registry.declarations()}\n\n${body.trim()}\n`;
     return {
         name: def.name,
         cacheKey: kernelCacheKey(def),
         wgsl,
         bindings: registry.bindings,
         workgroupSize: def.workgroupSize,
+        itemsPerWorkgroup: def.itemsPerWorkgroup ?? def.workgroupSize,
         entryPoint: 'main',
     };
 }

@@ -69,7 +69,10 @@ export async function acquireGpu(): Promise<GpuContext> {
         if (!adapter) throw new GpuUnavailableError('requestAdapter() returned null');
         const requiredLimits: Record<string, number> = {};
         for (const name of REQUESTED_LIMITS) requiredLimits[name] = adapter.limits[name];
-        device = await adapter.requestDevice({ label: 'nnp', requiredLimits });
+        // Subgroup shuffles carry neighbour data between the lanes of the HDNNP kernels
+        // (compiler/src/kernel/hdnnp); they need subgroups of at least LANES = 8 invocations.
+        const subgroups = adapter.features.has('subgroups') && (adapter.info.subgroupMinSize ?? 0) >= 8;
+        device = await adapter.requestDevice({ label: 'nnp', requiredLimits, requiredFeatures: subgroups ? ['subgroups'] : [] });
         adapterInfo = summarize(adapter.info);
     } catch (error) {
         if (liveContexts === 0) gpuInstance = undefined;

@@ -71,6 +71,9 @@ export class GpuEvaluator {
     }
 
     static async create(ctx: GpuContext, model: ModelIR, params: ModelParameters, neighbors: NeighborSource): Promise<GpuEvaluator> {
+        if (!ctx.device.features.has('subgroups')) {
+            throw new Error(`the WebGPU adapter (${ctx.adapterInfo.description || ctx.adapterInfo.vendor}) lacks the 'subgroups' feature with subgroups of at least 8 invocations, which the HDNNP kernels need; use --backend reference`);
+        }
         const plan = planDescriptors(model);
         const { consts, weights } = networkConstants(model, params);
         const cache = pipelineCache(ctx.device);

@@ -16,6 +16,8 @@ export interface CompiledKernel {
     readonly wgsl: string;
     readonly bindings: readonly BindingDecl[];
     readonly workgroupSize: number;
+    /** Items (atoms) per workgroup: see KernelDefinition. */
+    readonly itemsPerWorkgroup: number;
     readonly layout: GPUBindGroupLayout;
     readonly pipeline: GPUComputePipeline;
 }
@@ -80,8 +82,8 @@ async function compileKernel<P extends KernelParams>(device: GPUDevice, def: Ker
             layout: device.createPipelineLayout({ label, bindGroupLayouts: [layout] }),
             compute: { module, entryPoint: generated.entryPoint },
         });
-        const { name, cacheKey, wgsl, bindings, workgroupSize } = generated;
-        return { name, cacheKey, label, wgsl, bindings, workgroupSize, layout, pipeline };
+        const { name, cacheKey, wgsl, bindings, workgroupSize, itemsPerWorkgroup } = generated;
+        return { name, cacheKey, label, wgsl, bindings, workgroupSize, itemsPerWorkgroup, layout, pipeline };
     }).catch((error: unknown) => {
         throw error instanceof Error ? new Error(error.message + hint, { cause: error }) : error;
     });
@@ -106,12 +108,24 @@ export function createBindGroup(device: GPUDevice, kernel: CompiledKernel, buffe
     });
 }
 
-/** Records one compute pass running `kernel` over `invocations` threads (1-D). */
-export function encodeDispatch(encoder: GPUCommandEncoder, kernel: CompiledKernel, bindGroup: GPUBindGroup, invocations: number): void {
+/** WebGPU's default limit on workgroups per dispatch dimension. */
+const MAX_GROUPS_PER_DIMENSION = 65535;
+
+/**
+ * Records one compute pass running `kernel` over `items` (atoms): one invocation each, or one
+ * workgroup each for kernels with itemsPerWorkgroup 1, whose entry points read the workgroup index
+ * as x + y · num_workgroups.x, so that more than 65 535 atoms spill into y.
+ */
+export function encodeDispatch(encoder: GPUCommandEncoder, kernel: CompiledKernel, bindGroup: GPUBindGroup, items: number): void {
     const pass = encoder.beginComputePass({ label: kernel.label });
     pass.setPipeline(kernel.pipeline);
     pass.setBindGroup(0, bindGroup);
-    pass.dispatchWorkgroups(Math.ceil(invocations / kernel.workgroupSize));
+    const groups = Math.ceil(items / kernel.itemsPerWorkgroup);
+    if (kernel.itemsPerWorkgroup === 1 && groups > MAX_GROUPS_PER_DIMENSION) {
+        pass.dispatchWorkgroups(MAX_GROUPS_PER_DIMENSION, Math.ceil(groups / MAX_GROUPS_PER_DIMENSION));
+    } else {
+        pass.dispatchWorkgroups(groups);
+    }
     pass.end();
 }
 

@@ -5,6 +5,16 @@
 //   type 9:  as 3 without the r_jk terms
 //   types 20–25: compact polynomial windows C(r) (and C_a(θ) for the angular ones), no f_c
 // Terms with 1 + λ cos θ ≤ 0 are exactly zero (n2p2). All parameters are baked as literals.
+//
+// Layout: one workgroup of LANES invocations (one subgroup) per atom. The lanes split the atom's
+// neighbour slots: lane l takes the slots start + l, start + l + LANES, … of each species range, for
+// radial terms, as slot a of angular pairs, and as the owner of the slot's force entry. For angular
+// pairs the partner slots b come in chunks of LANES: each lane loads one, and an inner loop hands
+// slot b = chunk + j to every lane with subgroupShuffle. On a CPU driver such as lavapipe a lane is a
+// SIMD element: a load at a per-lane index costs a scalar load per lane (and private arrays at any
+// index cost more), while a shuffle at a loop-uniform j is a register permute. The per-atom
+// layout (one lane per atom, partner data from memory) was ~2× slower for water (measured).
+// Every sum runs in a fixed order, so results stay bit-identical run to run.
 import type { CutoffIR, SymmetryFunctionIR } from '../../ir/model-ir.js';
 import { f32Literal as lit } from '../wgsl-builder.js';
 import type { AngularGroup, PlannedFunction, RadialGroup } from './descriptor-plan.js';
@@ -69,7 +79,21 @@ function cutoffLets(functions: readonly PlannedFunction[], table: FunctionTable,
 
 // ---------------------------------------------------------------- radial
 
-/** Loop over the group's neighbour range accumulating G into acc[index]. */
+/** Lanes per atom (one workgroup): the SIMD width of lavapipe on AVX2/AVX-512 hosts. */
+export const LANES = 8;
+
+/** Loop over this lane's slots of the group's species (slots lane, lane + LANES, …). */
+function laneSlots(species: number, body: string): string {
+    return `
+    for (var a0 = nb_range[rb + ${species}u]; a0 < nb_range[rb + ${species + 1}u]; a0 += ${LANES}u) {
+        let a = a0 + lane;
+        if (a < nb_range[rb + ${species + 1}u]) {
+            ${indent(body, 12)}
+        }
+    }`;
+}
+
+/** This lane's share of the group's radial terms, accumulated into acc[index]. */
 export function radialValues(group: RadialGroup, table: FunctionTable): string {
     const { lets, names } = cutoffLets(group.functions, table, ['r']);
     const terms = group.functions.map(({ index, f, weight }) => {
@@ -81,19 +105,16 @@ export function radialValues(group: RadialGroup, table: FunctionTable): string {
         const dr = `(r - ${lit(f.rshift ?? 0)})`;
         return `acc[${index}] += ${w}exp(${lit(-f.eta!)} * ${dr} * ${dr}) * ${names.get(f)}_1.x;`;
     });
-    return `
-    for (var a = nb_range[rb + ${group.species}u]; a < nb_range[rb + ${group.species + 1}u]; a++) {
-        let r = pv[base + a].w;
-        ${indent(lets, 8)}
-        ${indent(terms.join('\n'), 8)}
-    }`;
+    return laneSlots(group.species, `let r = pv[base + a].w;
+${lets}
+${terms.join('\n')}`);
 }
 
-/** Adds Σ_s w_s dG_s/dr · d/r to fgrad[a] for every slot of the group's species. */
+/** Adds Σ_s w_s dG_s/dr · d/r to pf[a] for this lane's slots of the group's species. */
 export function radialGradients(group: RadialGroup, table: FunctionTable): string {
     const { lets, names } = cutoffLets(group.functions, table, ['r']);
     const terms = group.functions.map(({ index, f, weight }) => {
-        const w = `w[${index}]${weight === 1 ? '' : ` * ${lit(weight)}`}`;
+        const w = `w_${index}${weight === 1 ? '' : ` * ${lit(weight)}`}`;
         if (isCompact(f)) {
             const c = table.compact(f.low!, f.high!, f.subtype!, f.subtype!.endsWith('a'));
             return `dgdr += ${w} * ${c}(r).y * select(0.0, 1.0, r > ${lit(f.low!)} && r < ${lit(f.high!)});`;
@@ -103,23 +124,21 @@ export function radialGradients(group: RadialGroup, table: FunctionTable): strin
         const dr = `(r - ${lit(f.rshift ?? 0)})`;
         return `dgdr += ${w} * (${fc}.y - ${lit(2 * f.eta!)} * ${dr} * ${fc}.x) * exp(${lit(-f.eta!)} * ${dr} * ${dr});`;
     });
-    return `
-    for (var a = nb_range[rb + ${group.species}u]; a < nb_range[rb + ${group.species + 1}u]; a++) {
-        let d = pv[base + a];
-        let r = d.w;
-        var dgdr = 0.0;
-        ${indent(lets, 8)}
-        ${indent(terms.join('\n'), 8)}
-        fgrad[a] += dgdr / r * d.xyz;
-    }`;
+    return laneSlots(group.species, `let d = pv[base + a];
+let r = d.w;
+var dgdr = 0.0;
+${lets}
+${terms.join('\n')}
+pf[base + a] += vec4<f32>(dgdr / r * d.xyz, 0.0);`);
 }
 
 // ---------------------------------------------------------------- angular
 
 /**
- * Per-neighbour tables an element's angular functions share, filled once per atom before the pair
- * loops: cutoff values (f_c, f_c') per distinct cutoff, and exp(−η (r − r_s)²) per distinct (η, r_s).
- * Then exp(−η Σ (r − r_s)²) = e(r_ij) e(r_ik) e(r_jk) costs one exp per pair instead of one per term.
+ * Per-neighbour quantities an element's angular functions share, computed once per slot and chunk
+ * (not per pair): cutoff values (f_c, f_c') per distinct cutoff, and exp(−η (r − r_s)²) per distinct
+ * (η, r_s). Then exp(−η Σ (r − r_s)²) = e(r_ij) e(r_ik) e(r_jk) costs one exp per pair instead of
+ * one per term.
  */
 export class NeighborTables {
     private readonly cutoffs = new Map<string, { index: number; fn: string }>();
@@ -135,10 +154,6 @@ export class NeighborTables {
         }
     }
 
-    get counts(): { cutoffs: number; exps: number } {
-        return { cutoffs: this.cutoffs.size, exps: this.exps.size };
-    }
-
     cutoffOf(f: SymmetryFunctionIR): { array: string; fn: string } {
         const e = this.cutoffs.get(this.table.cutoff(f.cutoff!))!;
         return { array: `nfc_${e.index}`, fn: e.fn };
@@ -148,27 +163,18 @@ export class NeighborTables {
         return `nex_${this.exps.get(`${f.eta}:${f.rshift ?? 0}`)!.index}`;
     }
 
-    /** Loop filling the tables for slots 0..n. */
-    fill(): string {
-        if (this.cutoffs.size === 0) return '';
-        const lines = [...this.cutoffs.values()].map((c) => `nfc_${c.index}[a] = ${c.fn}(r);`);
-        for (const e of this.exps.values()) lines.push(`nex_${e.index}[a] = exp(${lit(-e.eta)} * (r - ${lit(e.rshift)}) * (r - ${lit(e.rshift)}));`);
-        return `
-    for (var a = 0u; a < n; a++) {
-        let r = pv[base + a].w;
-        ${lines.join('\n        ')}
-    }`;
+    /** Lets `nfc_<k>_<suffix>` and `nex_<k>_<suffix>` at distance `r` (unused ones are dropped by the compiler). */
+    values(r: string, suffix: string): string {
+        const lines = [...this.cutoffs.values()].map((c) => `let nfc_${c.index}_${suffix} = ${c.fn}(${r});`);
+        for (const e of this.exps.values()) lines.push(`let nex_${e.index}_${suffix} = exp(${lit(-e.eta)} * (${r} - ${lit(e.rshift)}) * (${r} - ${lit(e.rshift)}));`);
+        return lines.join('\n');
     }
-}
 
-/** Module-scope declarations of the tables, sized for the largest element. */
-export function neighborTableDecls(counts: ReadonlyArray<{ cutoffs: number; exps: number }>, maxNeighbors: number): string {
-    const c = Math.max(0, ...counts.map((x) => x.cutoffs));
-    const e = Math.max(0, ...counts.map((x) => x.exps));
-    const out: string[] = [];
-    for (let k = 0; k < c; k++) out.push(`var<private> nfc_${k}: array<vec2<f32>, ${maxNeighbors}>;`);
-    for (let k = 0; k < e; k++) out.push(`var<private> nex_${k}: array<f32, ${maxNeighbors}>;`);
-    return out.join('\n');
+    /** Lets `<name>_<to>` = lane `src`'s `<name>_<from>`, for every table. */
+    shuffled(from: string, to: string, src: string): string {
+        const names = [...[...this.cutoffs.values()].map((c) => `nfc_${c.index}`), ...[...this.exps.values()].map((e) => `nex_${e.index}`)];
+        return names.map((name) => `let ${name}_${to} = subgroupShuffle(${name}_${from}, ${src});`).join('\n');
+    }
 }
 
 /**
@@ -185,21 +191,43 @@ interface AngularTerm {
     readonly d2: string;
     readonly d3: string;
     readonly dc: string;
+    /**
+     * For the Gaussian types (3, 9, 13): T = A(θ, r) ff with A = ax (the angular factor times
+     * exp(−η Σ (r − r_s)²)) and ff the cutoff product, so that gradients of several such functions
+     * sharing ff can be summed before the cutoff factors are applied (angularGradients).
+     */
+    readonly gaussian?: {
+        /** Key of the cutoff product: functions with equal keys share ff and its derivatives. */
+        readonly ffKey: string;
+        readonly ff: string;
+        /** ∂ff/∂r1, ∂ff/∂r2, ∂ff/∂r3. */
+        readonly dff: readonly [string, string, string];
+        readonly narrow: boolean;
+        readonly ax: string;
+        readonly eta: number;
+        readonly rshift: number;
+        /** ∂T/∂cos θ without the factor ff. */
+        readonly dcOverFf: string;
+    };
 }
 
 /**
- * Per-pair quantities (slots a, b; d1 = r_j − r_i, d2 = r_k − r_i, v3 = r_k − r_j), and, per distinct
- * cutoff and (η, r_s) of the group's narrow functions, f_c(r_jk) and exp(−η (r_jk − r_s)²).
+ * Per-pair quantities (slots a, b; d1 = r_j − r_i, d2 = r_k − r_i, v3 = r_k − r_j): slot b's vector
+ * and tables from lane j, and, per distinct cutoff and (η, r_s) of the group's narrow functions,
+ * f_c(r_jk) and exp(−η (r_jk − r_s)²).
  */
 function pairPrelude(group: AngularGroup, tables: NeighborTables): string {
     const lines = [
-        'let d2 = pv[base + b];',
+        'let d2 = subgroupShuffle(od, src);',
         'let r2 = d2.w;',
+        'let inv_r2 = subgroupShuffle(inv_ro, src);',
+        tables.shuffled('o', 'b', 'src'),
         'let v3 = d2.xyz - d1.xyz;',
         'let r3 = length(v3);',
         'let cos_t = dot(d1.xyz, d2.xyz) / (r1 * r2);',
     ];
     const seen = new Set<string>();
+    const exps = new Map<string, { eta: number; rshift: number }>();
     for (const { f } of group.functions) {
         if (!isNarrow(f) || isCompact(f)) continue;
         const fc = tables.cutoffOf(f);
@@ -207,13 +235,43 @@ function pairPrelude(group: AngularGroup, tables: NeighborTables): string {
             seen.add(fc.array);
             lines.push(`let ${fc.array}_3 = ${fc.fn}(r3);`);
         }
-        const ex = tables.expOf(f);
-        if (!seen.has(ex)) {
-            seen.add(ex);
-            lines.push(`let ${ex}_3 = exp(${lit(-f.eta!)} * (r3 - ${lit(f.rshift ?? 0)}) * (r3 - ${lit(f.rshift ?? 0)}));`);
-        }
+        exps.set(tables.expOf(f), { eta: f.eta!, rshift: f.rshift ?? 0 });
     }
+    lines.push(...exponentials(exps, 'r3'));
     return lines.join('\n');
+}
+
+/**
+ * Lets `<name>_3 = exp(−η (r − r_s)²)` for each (η, r_s). Where η is a small integer multiple n of the
+ * smallest η of its r_s, the value is the base exponential to the n-th power by repeated squaring: a
+ * few multiplications instead of an exp per η. Its float32 error, ~n ulp of the base, is of the size
+ * of the rounding of the argument η (r − r_s)² that a direct exp inherits anyway.
+ */
+function exponentials(exps: ReadonlyMap<string, { eta: number; rshift: number }>, r: string): string[] {
+    const lines: string[] = [];
+    const byShift = new Map<number, Array<[string, number]>>();
+    for (const [name, { eta, rshift }] of exps) {
+        if (!byShift.has(rshift)) byShift.set(rshift, []);
+        byShift.get(rshift)!.push([name, eta]);
+    }
+    let k = 0;
+    for (const [rshift, list] of byShift) {
+        const base = Math.min(...list.map(([, eta]) => eta));
+        const sq = `(${r} - ${lit(rshift)}) * (${r} - ${lit(rshift)})`;
+        const baseName = `eb_${k++}`;
+        let used = false;
+        for (const [name, eta] of list) {
+            const n = Math.round(eta / base);
+            if (base > 0 && n <= 32 && Math.abs(eta / base - n) < 1e-9 * n) {
+                used = true;
+                lines.push(`let ${name}_3 = ${n === 1 ? baseName : power(baseName, n)};`);
+            } else {
+                lines.push(`let ${name}_3 = exp(${lit(-eta)} * ${sq});`);
+            }
+        }
+        if (used) lines.unshift(`let ${baseName} = exp(${lit(-base)} * ${sq});`);
+    }
+    return lines;
 }
 
 /** The term of one function for the current pair, as WGSL expressions (k = unique suffix). */
@@ -256,8 +314,8 @@ function angularTerm(f: SymmetryFunctionIR, k: number, tables: NeighborTables, t
     const eta2 = lit(2 * f.eta!);
     const zeta = f.zeta!;
     const pre = 2 ** (1 - zeta);
-    const f1 = `${fc.array}[a]`;
-    const f2 = `${fc.array}[b]`;
+    const f1 = `${fc.array}_a`;
+    const f2 = `${fc.array}_b`;
     const f3 = narrow ? `${fc.array}_3` : 'vec2<f32>(1.0, 0.0)';
     const lets = [
         // 1 + λ cos θ clamped at 0, and (1+λ cos θ)^(ζ−1) (0 where 1 + λ cos θ ≤ 0), shared by the
@@ -265,7 +323,7 @@ function angularTerm(f: SymmetryFunctionIR, k: number, tables: NeighborTables, t
         `let bl_${k} = max(1.0 + ${lit(f.lambda!)} * cos_t, 0.0);`,
         `let pm_${k} = select(0.0, ${power(`bl_${k}`, zeta - 1)}, bl_${k} > 0.0);`,
         // exp(−η Σ (r − r_s)²) from the per-neighbour tables
-        `let x_${k} = ${ex}[a] * ${ex}[b]${narrow ? ` * ${ex}_3` : ''};`,
+        `let x_${k} = ${ex}_a * ${ex}_b${narrow ? ` * ${ex}_3` : ''};`,
         `let ff_${k} = ${f1}.x * ${f2}.x * ${f3}.x;`,
         `let ax_${k} = ${lit(pre)} * pm_${k} * bl_${k} * x_${k};`,
     ];
@@ -278,31 +336,76 @@ function angularTerm(f: SymmetryFunctionIR, k: number, tables: NeighborTables, t
         d3: narrow ? `ax_${k} * (${f1}.x * ${f2}.x * ${f3}.y - ${eta2} * (r3 - ${rs}) * ff_${k})` : '0.0',
         // ∂/∂cos θ [2^{1−ζ} (1+λc)^ζ] = 2^{1−ζ} ζ λ (1+λc)^{ζ−1}
         dc: `${lit(pre * zeta * f.lambda!)} * pm_${k} * x_${k} * ff_${k}`,
+        gaussian: {
+            ffKey: `${fc.array}:${narrow}`,
+            ff: `${f1}.x * ${f2}.x * ${f3}.x`,
+            dff: [`${f1}.y * ${f2}.x * ${f3}.x`, `${f1}.x * ${f2}.y * ${f3}.x`, narrow ? `${f1}.x * ${f2}.x * ${f3}.y` : '0.0'],
+            narrow,
+            ax: `ax_${k}`,
+            eta: f.eta!,
+            rshift: f.rshift ?? 0,
+            dcOverFf: `${lit(pre * zeta * f.lambda!)} * pm_${k} * x_${k}`,
+        },
     };
 }
 
-/** Pair loops over unordered pairs {j, k} of the group's species: slot a < b when p = q. */
-function pairLoops(group: AngularGroup, body: string, tables: NeighborTables, outer: { before: string; after: string } = { before: '', after: '' }): string {
-    const kStart = group.p === group.q ? 'a + 1u' : `nb_range[rb + ${group.q}u]`;
+interface LoopHooks {
+    /** Per slot a (lanes), before and after its partners. */
+    readonly before: string;
+    readonly after: string;
+    /** Per chunk of partners, before and after its LANES slots. */
+    readonly chunkBefore: string;
+    readonly chunkAfter: string;
+}
+
+/**
+ * Pair loops over unordered pairs {j, k} of the group's species: slot a < b when p = q. The lanes
+ * take slots a = a0 + lane; partners come in chunks c (lane l loads slot c + l, clamped to the range)
+ * and the inner loop hands slot b = c + j to all lanes. A pair's terms count only where `valid`;
+ * masked terms are selected away, never multiplied by 0: at b = a they may be NaN. For p = q the
+ * chunks start at a0, so a chunk shares the lanes' alignment and slot s is always owned by lane
+ * (s − start) mod LANES, as slot a and as slot c + lane alike.
+ */
+function pairLoops(group: AngularGroup, body: string, tables: NeighborTables, hooks: LoopHooks, diagonal = false): string {
+    const same = group.p === group.q;
+    const aEnd = `nb_range[rb + ${group.p + 1}u]`;
+    const bEnd = `nb_range[rb + ${group.q + 1}u]`;
+    // the partner's lane in the chunk: j for all lanes, or lane + j along diagonals
+    const src = diagonal ? `(lane + j) & ${LANES - 1}u` : 'j';
     return `
-    for (var a = nb_range[rb + ${group.p}u]; a < nb_range[rb + ${group.p + 1}u]; a++) {
+    for (var a0 = nb_range[rb + ${group.p}u]; a0 < ${aEnd}; a0 += ${LANES}u) {
+        let on = a0 + lane < ${aEnd};
+        let a = min(a0 + lane, ${aEnd} - 1u);
         let d1 = pv[base + a];
         let r1 = d1.w;
-        ${outer.before}
-        for (var b = ${kStart}; b < nb_range[rb + ${group.q + 1}u]; b++) {
-            ${indent(pairPrelude(group, tables), 12)}
-            ${indent(body, 12)}
+        let inv_r1 = 1.0 / r1;
+        ${indent(tables.values('r1', 'a'), 8)}
+        ${indent(hooks.before, 8)}
+        let b_end = ${bEnd};
+        for (var c = ${same ? 'a0' : `nb_range[rb + ${group.q}u]`}; c < b_end; c += ${LANES}u) {
+            let od = pv[base + min(c + lane, b_end - 1u)];
+            let inv_ro = 1.0 / od.w;
+            ${indent(tables.values('od.w', 'o'), 12)}
+            ${indent(hooks.chunkBefore, 12)}
+            for (var j = 0u; j < ${LANES}u; j++) {
+                let src = ${src};
+                let b = c + src;
+                let valid = on && b < b_end${same ? ' && b > a' : ''};
+                ${indent(pairPrelude(group, tables), 16)}
+                ${indent(body, 16)}
+            }
+            ${indent(hooks.chunkAfter, 12)}
         }
-        ${outer.after}
+        ${indent(hooks.after, 8)}
     }`;
 }
 
-/** Accumulates G over the group's pairs into acc[]. */
+/** This lane's share of G over the group's pairs, accumulated into acc[]. */
 export function angularValues(group: AngularGroup, tables: NeighborTables, table: FunctionTable): string {
     const body = group.functions.map(({ f, weight }, n) => {
         const t = angularTerm(f, n, tables, table);
         const w = weight === 1 ? '' : `${lit(weight)} * `;
-        return `${t.lets.join('\n')}\npart_${n} += ${w}${t.value};`;
+        return `${t.lets.join('\n')}\npart_${n} += select(0.0, ${w}${t.value}, valid);`;
     });
     // Blocked summation: each slot a sums its partners into a partial first, so a G that is a
     // sum of thousands of pair terms accumulates rounding over ~100 + ~100 additions, not thousands
@@ -310,31 +413,71 @@ export function angularValues(group: AngularGroup, tables: NeighborTables, table
     // away: the driver compiles with fast-math.)
     const parts = group.functions.map((_, n) => `var part_${n} = 0.0;`).join(' ');
     const flush = group.functions.map(({ index }, n) => `acc[${index}] += part_${n};`).join(' ');
-    return pairLoops(group, body.join('\n'), tables, { before: parts, after: flush });
+    return pairLoops(group, body.join('\n'), tables, { before: parts, after: flush, chunkBefore: '', chunkAfter: '' });
 }
 
 /**
- * Adds Σ_s w_s ∂T_s/∂r_j to fgrad[a] and Σ_s w_s ∂T_s/∂r_k to fgrad[b] for each pair (one visit):
+ * Adds Σ_s w_s ∂T_s/∂r_j to slot a's force entry and Σ_s w_s ∂T_s/∂r_k to slot b's for each pair (one visit):
  *   ∂T/∂r_j = T_1 d1/r1 − T_3 v3/r3 + T_c (d2/(r1 r2) − cos θ d1/r1²)
  *   ∂T/∂r_k = T_2 d2/r2 + T_3 v3/r3 + T_c (d1/(r1 r2) − cos θ d2/r2²)
+ * Slot a's sum stays in a register over all its partners. The chunk's partners are visited along
+ * diagonals (lane l meets slot c + (l + j) mod LANES at step j), so at every step each chunk slot is
+ * met by exactly one lane, which hands its part to the slot's owner with one shuffle: no per-slot
+ * accumulators, no cross-lane sums (both cost more than the pair itself on lavapipe; measured).
  */
 export function angularGradients(group: AngularGroup, tables: NeighborTables, table: FunctionTable): string {
-    const terms = group.functions.map(({ index, f, weight }, n) => {
+    const lines: string[] = [];
+    // Gaussian-type functions sharing a cutoff product ff: with T_s = ax_s ff,
+    //   Σ_s w_s ∂T_s/∂r1 = A ∂ff/∂r1 − 2 ff (r1 B − R),  A = Σ w_s ax_s, B = Σ w_s η_s ax_s,
+    //   R = Σ w_s η_s r_s ax_s (likewise r2, r3 for narrow functions), and ∂T/∂cos θ = ff Σ w_s dcOverFf_s,
+    // a few multiply-adds per function instead of four full derivative expressions.
+    const sums = new Map<string, { g: NonNullable<AngularTerm['gaussian']>; id: number }>();
+    group.functions.forEach(({ index, f, weight }, n) => {
         const t = angularTerm(f, n, tables, table);
-        const w = `w[${index}]${weight === 1 ? '' : ` * ${lit(weight)}`}`;
-        return `${t.lets.join('\n')}\ng1 += ${w} * ${t.d1};\ng2 += ${w} * ${t.d2};\ng3 += ${w} * ${t.d3};\ngc += ${w} * ${t.dc};`;
+        const w = `w_${index}${weight === 1 ? '' : ` * ${lit(weight)}`}`;
+        lines.push(...t.lets);
+        const g = t.gaussian;
+        if (!g) {
+            lines.push(`g1 += ${w} * ${t.d1};`, `g2 += ${w} * ${t.d2};`, `g3 += ${w} * ${t.d3};`, `gc += ${w} * ${t.dc};`);
+            return;
+        }
+        let sum = sums.get(g.ffKey);
+        if (!sum) {
+            sum = { g, id: sums.size };
+            sums.set(g.ffKey, sum);
+            lines.push(`var sa_${sum.id} = 0.0;`, `var sb_${sum.id} = 0.0;`, `var sr_${sum.id} = 0.0;`, `var sc_${sum.id} = 0.0;`);
+        }
+        const c = sum.id;
+        lines.push(`let wa_${n} = ${w} * ${g.ax};`, `sa_${c} += wa_${n};`, `sb_${c} += ${lit(g.eta)} * wa_${n};`, `sc_${c} += ${w} * ${g.dcOverFf};`);
+        if (g.rshift !== 0) lines.push(`sr_${c} += ${lit(g.eta * g.rshift)} * wa_${n};`);
     });
+    for (const { g, id: c } of sums.values()) {
+        lines.push(
+            `let ff_s${c} = ${g.ff};`,
+            `g1 += sa_${c} * ${g.dff[0]} - 2.0 * (r1 * sb_${c} - sr_${c}) * ff_s${c};`,
+            `g2 += sa_${c} * ${g.dff[1]} - 2.0 * (r2 * sb_${c} - sr_${c}) * ff_s${c};`,
+            ...(g.narrow ? [`g3 += sa_${c} * ${g.dff[2]} - 2.0 * (r3 * sb_${c} - sr_${c}) * ff_s${c};`] : []),
+            `gc += sc_${c} * ff_s${c};`,
+        );
+    }
+    const zero = 'vec3<f32>(0.0, 0.0, 0.0)';
     const body = `var g1 = 0.0;
 var g2 = 0.0;
 var g3 = 0.0;
 var gc = 0.0;
-${terms.join('\n')}
-let inv12 = 1.0 / (r1 * r2);
-let v3g = select(vec3<f32>(0.0, 0.0, 0.0), g3 / max(r3, 1e-30) * v3, r3 > 0.0);
-ga += g1 / r1 * d1.xyz + gc * (d2.xyz * inv12 - cos_t / (r1 * r1) * d1.xyz) - v3g;
-fgrad[b] += g2 / r2 * d2.xyz + gc * (d1.xyz * inv12 - cos_t / (r2 * r2) * d2.xyz) + v3g;`;
-    // slot a's gradient stays in a register over the inner loop
-    return pairLoops(group, body, tables, { before: 'var ga = vec3<f32>(0.0, 0.0, 0.0);', after: 'fgrad[a] += ga;' });
+${lines.join('\n')}
+let inv12 = inv_r1 * inv_r2;
+let v3g = select(${zero}, g3 / max(r3, 1e-30) * v3, r3 > 0.0);
+ga += select(${zero}, g1 * inv_r1 * d1.xyz + gc * (d2.xyz * inv12 - cos_t * inv_r1 * inv_r1 * d1.xyz) - v3g, valid);
+let gb = select(${zero}, g2 * inv_r2 * d2.xyz + gc * (d1.xyz * inv12 - cos_t * inv_r2 * inv_r2 * d2.xyz) + v3g, valid);
+// slot b's owner in the chunk is lane (lane + j) mod LANES: lane l receives from lane l − j
+gb_mine += subgroupShuffle(gb, (lane + ${LANES - 1}u * j) & ${LANES - 1}u);`;
+    return pairLoops(group, body, tables, {
+        before: `var ga = ${zero};`,
+        after: `if (on) { pf[base + a] += vec4<f32>(ga, 0.0); }`,
+        chunkBefore: `var gb_mine = ${zero};`,
+        chunkAfter: `if (c + lane < b_end) { pf[base + c + lane] += vec4<f32>(gb_mine, 0.0); }`,
+    }, true);
 }
 
 function indent(text: string, spaces: number): string {

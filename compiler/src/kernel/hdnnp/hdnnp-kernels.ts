@@ -10,7 +10,7 @@
 //   species (N);  g, dedg (N·G_max);  energy (N);  pf (N·M) vec4;  virial (N·9);  forces (N) vec4
 import type { ModelIR, NetworkIR } from '../../ir/model-ir.js';
 import { f32Literal as lit, type BindingRegistry, type KernelDefinition } from '../wgsl-builder.js';
-import { angularGradients, angularValues, FunctionTable, NeighborTables, neighborTableDecls, radialGradients, radialValues } from './descriptor-code.js';
+import { angularGradients, angularValues, FunctionTable, LANES, NeighborTables, radialGradients, radialValues } from './descriptor-code.js';
 import { planDescriptors, type DescriptorPlan } from './descriptor-plan.js';
 import { ACTIVATION_FUNCTIONS, activationExpression, CORE_FUNCTIONS } from './wgsl-functions.js';
 import { atomEntry as entry, DIMS, dimsBinding as commonBindings, gatherKernel, WORKGROUP_SIZE } from '../slot-kernels.js';
@@ -58,47 +58,74 @@ function neighborBindings(b: BindingRegistry): void {
 }
 
 /**
- * One WGSL function `<prefix>_<species>(i)` per element, each starting with the atom's slot range
- * and its filled neighbour tables, then `body`; returns them with the helper functions and the
- * module-scope table declarations they share.
+ * The entry point of the neighbour kernels: one workgroup of LANES invocations per atom (the
+ * workgroup index runs over x, then y, for more than 65 535 atoms), each lane calling
+ * `<prefix>_<species>(i, lane)`. The lane is the subgroup invocation id: the shuffles address lanes
+ * by it, and with LANES invocations in a subgroup of at least LANES it runs over 0..LANES−1.
+ */
+function laneEntry(model: ModelIR, prefix: string): string {
+    return `@compute @workgroup_size(${LANES})
+fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(subgroup_invocation_id) lane: u32) {
+    let i = wg.x + wg.y * nwg.x;
+    if (i >= dims.n_atoms) { return; }
+${speciesSwitch(model, (s) => `${prefix}_${s}(i, lane);`)}
+}`;
+}
+
+/**
+ * One WGSL function `<prefix>_<species>(i, lane)` per element, each starting with the atom's slot
+ * range, then `body`; returns them with the helper functions they share and the entry point.
  */
 function elementFunctions(
-    model: ModelIR, plan: DescriptorPlan, capacity: number, prefix: string,
+    model: ModelIR, plan: DescriptorPlan, prefix: string,
     body: (el: DescriptorPlan['elements'][number], tables: NeighborTables, table: FunctionTable) => string,
 ): string {
     const table = new FunctionTable();
     const stride = model.elements.length + 1;
-    const counts: Array<{ cutoffs: number; exps: number }> = [];
     const fns = plan.elements.map((el) => {
         const tables = new NeighborTables(el.angular.flatMap((g) => g.functions), table);
-        counts.push(tables.counts);
-        const inner = body(el, tables, table);
-        return `fn ${prefix}_${el.species}(i: u32) {
+        return `fn ${prefix}_${el.species}(i: u32, lane: u32) {
     let base = i * dims.max_neighbors;
     let rb = i * ${stride}u;
     let n = nb_range[rb + ${stride - 1}u];
-    ${inner.replace('{{tables}}', tables.fill())}
+    ${body(el, tables, table)}
 }`;
     });
-    return `${DIMS}\n${CORE_FUNCTIONS}\n${table.code()}\n${neighborTableDecls(counts, capacity)}\n${fns.join('\n\n')}\n\n${entry(speciesSwitch(model, (s) => `${prefix}_${s}(i);`))}`;
+    return `${DIMS}\n${CORE_FUNCTIONS}\n${table.code()}\n${fns.join('\n\n')}\n\n${laneEntry(model, prefix)}`;
+}
+
+/** This lane's slots of every species range: `body` with `a` bound to each (the lane owns them). */
+function ownedSlots(model: ModelIR, body: string): string {
+    return model.elements.map((_, sp) => `for (var a = nb_range[rb + ${sp}u] + lane; a < nb_range[rb + ${sp + 1}u]; a += ${LANES}u) { ${body} }`).join('\n    ');
 }
 
 export function descriptorKernel(model: ModelIR, capacity: number, plan = planDescriptors(model)): KernelDefinition<HdnnpParams> {
+    const functions = plan.maxFunctions;
     return {
         name: 'Descriptors',
         params: { model: modelKey(model), capacity },
-        workgroupSize: WORKGROUP_SIZE,
+        workgroupSize: LANES,
+        itemsPerWorkgroup: 1,
+        enables: ['subgroups'],
         shaderBody: (b) => {
             neighborBindings(b);
             b.storage('g', 'array<f32>', 'read_write');
-            return elementFunctions(model, plan, capacity, 'descriptors', (el, tables, table) => {
+            const code = elementFunctions(model, plan, 'descriptors', (el, tables, table) => {
                 const loops = [...el.radial.map((g) => radialValues(g, table)), ...el.angular.map((g) => angularValues(g, tables, table))];
-                const stores = Array.from({ length: el.functionCount }, (_, s) => `g[i * ${plan.maxFunctions}u + ${s}u] = acc[${s}];`);
-                return `var acc: array<f32, ${Math.max(1, el.functionCount)}>;
-    {{tables}}
+                const count = Math.max(1, el.functionCount);
+                const partials = Array.from({ length: el.functionCount }, (_, s) => `red_g[lane * ${functions}u + ${s}u] = acc[${s}];`);
+                return `var acc: array<f32, ${count}>;
     ${loops.join('\n')}
-    ${stores.join('\n    ')}`;
+    // G_s = Σ over the lanes of their partial sums, in lane order
+    ${partials.join('\n    ')}
+    workgroupBarrier();
+    for (var s = lane; s < ${el.functionCount}u; s += ${LANES}u) {
+        var t = 0.0;
+        for (var l = 0u; l < ${LANES}u; l++) { t += red_g[l * ${functions}u + s]; }
+        g[i * ${functions}u + s] = t;
+    }`;
             });
+            return code.replace(CORE_FUNCTIONS, `${CORE_FUNCTIONS}\nvar<workgroup> red_g: array<f32, ${LANES * functions}>;`);
         },
     };
 }
@@ -107,39 +134,43 @@ export function forceKernel(model: ModelIR, capacity: number, plan = planDescrip
     return {
         name: 'PairForces',
         params: { model: modelKey(model), capacity },
-        workgroupSize: WORKGROUP_SIZE,
+        workgroupSize: LANES,
+        itemsPerWorkgroup: 1,
+        enables: ['subgroups'],
         shaderBody: (b) => {
             neighborBindings(b);
             b.storage('dedg', 'array<f32>', 'read');
             b.storage('pf', 'array<vec4<f32>>', 'read_write');
             b.storage('virial', 'array<f32>', 'read_write');
-            const code = elementFunctions(model, plan, capacity, 'forces', (el, tables, table) => {
+            const code = elementFunctions(model, plan, 'forces', (el, tables, table) => {
                 const radial = el.radial.map((g) => radialGradients(g, table)).join('\n');
                 const angular = el.angular.map((g) => angularGradients(g, tables, table)).join('\n');
-                return `for (var s = 0u; s < ${el.functionCount}u; s++) { w[s] = dedg[i * ${plan.maxFunctions}u + s]; }
-    for (var a = 0u; a < n; a++) { fgrad[a] = vec3<f32>(0.0, 0.0, 0.0); }
-    {{tables}}
+                // dE/dG as named lets (constant-indexed): a private array would live in memory
+                const weights = Array.from({ length: el.functionCount }, (_, s) => `let w_${s} = dedg[i * ${plan.maxFunctions}u + ${s}u];`);
+                return `${weights.join('\n    ')}
+    ${ownedSlots(model, 'pf[base + a] = vec4<f32>(0.0, 0.0, 0.0, 0.0);')}
     ${radial}
     ${angular}
+    // virial W_ab = Σ_j p_a d_b (rows a) over this lane's slots, then over the lanes in lane order
     var v0 = vec3<f32>(0.0, 0.0, 0.0);
     var v1 = vec3<f32>(0.0, 0.0, 0.0);
     var v2 = vec3<f32>(0.0, 0.0, 0.0);
-    for (var a = 0u; a < n; a++) {
-        let grad = fgrad[a];
+    ${ownedSlots(model, `let p = pf[base + a].xyz;
         let d = pv[base + a].xyz;
-        pf[base + a] = vec4<f32>(grad, 0.0);
-        // virial W_ab = Σ_j p_a d_b (rows a)
-        v0 += grad.x * d;
-        v1 += grad.y * d;
-        v2 += grad.z * d;
-    }
-    for (var c = 0u; c < 3u; c++) {
-        virial[i * 9u + c] = v0[c];
-        virial[i * 9u + 3u + c] = v1[c];
-        virial[i * 9u + 6u + c] = v2[c];
+        v0 += p.x * d;
+        v1 += p.y * d;
+        v2 += p.z * d;`)}
+    red_v[3u * lane] = vec4<f32>(v0, 0.0);
+    red_v[3u * lane + 1u] = vec4<f32>(v1, 0.0);
+    red_v[3u * lane + 2u] = vec4<f32>(v2, 0.0);
+    workgroupBarrier();
+    if (lane < 3u) {
+        var row = vec3<f32>(0.0, 0.0, 0.0);
+        for (var l = 0u; l < ${LANES}u; l++) { row += red_v[3u * l + lane].xyz; }
+        for (var c = 0u; c < 3u; c++) { virial[i * 9u + 3u * lane + c] = row[c]; }
     }`;
             });
-            return code.replace(CORE_FUNCTIONS, `${CORE_FUNCTIONS}\nvar<private> w: array<f32, ${plan.maxFunctions}>;\nvar<private> fgrad: array<vec3<f32>, ${capacity}>;`);
+            return code.replace(CORE_FUNCTIONS, `${CORE_FUNCTIONS}\nvar<workgroup> red_v: array<vec4<f32>, ${3 * LANES}>;`);
         },
     };
 }

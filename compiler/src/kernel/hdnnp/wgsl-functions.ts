@@ -35,10 +35,10 @@ fn core_p4(y: f32) -> vec2<f32> {
     return vec2<f32>(y2 * y2 * y * (126.0 + y * (-420.0 + y * (540.0 + y * (70.0 * y - 315.0)))), -630.0 * y2 * y2 * u2 * u2);
 }
 fn core_e(y: f32) -> vec2<f32> {
-    if (y <= 0.0) { return vec2<f32>(0.0, 0.0); }
-    let q = y * (2.0 - y);
+    // 1 − x² = y (2 − y); at y ≤ 0 both f and f' vanish (selected: the formula divides 0 by 0)
+    let q = max(y * (2.0 - y), 1e-30);
     let f = exp(1.0 - 1.0 / q);
-    return vec2<f32>(f, -2.0 * (1.0 - y) * f / (q * q));
+    return select(vec2<f32>(f, -2.0 * (1.0 - y) * f / (q * q)), vec2<f32>(0.0, 0.0), y <= 0.0);
 }
 `;
 
@@ -46,29 +46,34 @@ const CORE_OF_CUTOFF: Readonly<Record<string, string>> = { exp: 'core_e', poly1:
 
 /**
  * WGSL function `name(r) -> (f_c, df_c/dr)` for one cutoff (r in Å), zero for r ≥ r_c. Arguments
- * are formed from r_c − r (exact near the cutoff) rather than from r/r_c.
+ * are formed from r_c − r (exact near the cutoff) rather than from r/r_c. Written without branches:
+ * the argument y = (r_c − r)/(r_c − r_ci) is clamped to [0, 1], where every form below gives exactly
+ * (0, 0) at y = 0 and the inner region is selected. A branch here split the pair loops of the
+ * descriptor kernels into many small blocks, which the driver's compiler could not interleave.
  */
 export function cutoffFunction(name: string, c: CutoffIR): string {
     const rc = lit(c.radius);
     const rci = c.radius * c.inner;
     const width = c.radius - rci;
-    const head = `fn ${name}(r: f32) -> vec2<f32> {\n    if (r >= ${rc}) { return vec2<f32>(0.0, 0.0); }\n`;
-    // y = 1 − x = (r_c − r)/(r_c − r_ci)
-    const inner = `    if (r < ${lit(rci)}) { return vec2<f32>(1.0, 0.0); }\n    let y = (${rc} - r) * ${lit(1 / width)};\n`;
+    const head = `fn ${name}(r: f32) -> vec2<f32> {\n`;
+    // y = 1 − x = (r_c − r)/(r_c − r_ci), in [0, 1]
+    const y = `    let y = clamp((${rc} - r) * ${lit(1 / width)}, 0.0, 1.0);\n`;
+    const inner = (value: string) => `    return select(${value}, vec2<f32>(1.0, 0.0), r < ${lit(rci)});\n}\n`;
     switch (c.kind) {
         case 'hard':
-            return `${head}    return vec2<f32>(1.0, 0.0);\n}\n`;
+            return `${head}    return select(vec2<f32>(1.0, 0.0), vec2<f32>(0.0, 0.0), r >= ${rc});\n}\n`;
         case 'cosine':
             // f = ½(cos πx + 1) = sin²(πy/2), f' = −π sin(πy) / (2 (r_c − r_ci))
-            return `${head}${inner}    let s = sin(${lit(Math.PI / 2)} * y);\n    return vec2<f32>(s * s, ${lit(-Math.PI / (2 * width))} * sin(${lit(Math.PI)} * y));\n}\n`;
+            return `${head}${y}    let s = sin(${lit(Math.PI / 2)} * y);\n${inner(`vec2<f32>(s * s, ${lit(-Math.PI / (2 * width))} * sin(${lit(Math.PI)} * y))`)}`;
         case 'tanhu':
         case 'tanh': {
-            // f = c tanh³(1 − r/r_c), f' = 3c t² (t² − 1) / r_c; c = 1 (tanhu) or coth³(1) (tanh)
+            // f = c tanh³(1 − r/r_c), f' = 3c t² (t² − 1) / r_c; c = 1 (tanhu) or coth³(1) (tanh); t = 0 for r ≥ r_c
             const norm = c.kind === 'tanh' ? TANH_NORM : 1;
-            return `${head}    let t = tanh((${rc} - r) * ${lit(1 / c.radius)});\n    let t2 = t * t;\n    return vec2<f32>(${lit(norm)} * t2 * t, ${lit((3 * norm) / c.radius)} * t2 * (t2 - 1.0));\n}\n`;
+            // tanh u = (1 − e^{−2u})/(1 + e^{−2u}) for u = 1 − r/r_c ≥ 0: one exp (the builtin takes two)
+            return `${head}    let e = exp(max(${rc} - r, 0.0) * ${lit(-2 / c.radius)});\n    let t = (1.0 - e) / (1.0 + e);\n    let t2 = t * t;\n    return vec2<f32>(${lit(norm)} * t2 * t, ${lit((3 * norm) / c.radius)} * t2 * (t2 - 1.0));\n}\n`;
         }
         case 'exp': case 'poly1': case 'poly2': case 'poly3': case 'poly4':
-            return `${head}${inner}    let f = ${CORE_OF_CUTOFF[c.kind]}(y);\n    return vec2<f32>(f.x, f.y * ${lit(1 / width)});\n}\n`;
+            return `${head}${y}    let f = ${CORE_OF_CUTOFF[c.kind]}(y);\n${inner(`vec2<f32>(f.x, f.y * ${lit(1 / width)})`)}`;
         default:
             throw new Error(`unknown cutoff kind ${String(c.kind)}`);
     }
