@@ -80,8 +80,11 @@ export interface KernelDefinition<P extends KernelParams = KernelParams> {
      * kernels whose workgroup shares one atom's work between its lanes.
      */
     readonly itemsPerWorkgroup?: number;
-    /** WGSL extensions the shader enables (`enable subgroups;`); the device must have the features. */
-    readonly enables?: readonly string[];
+    /**
+     * Module directives before the declarations (`enable subgroups`, `diagnostic(off, …)`); the device
+     * must have the features an `enable` names.
+     */
+    readonly directives?: readonly string[];
     shaderBody(bindings: BindingRegistry, params: P, workgroupSize: number): string;
 }
 
@@ -124,8 +127,8 @@ function stableJson(params: KernelParams): string {
 export function generateKernel<P extends KernelParams>(def: KernelDefinition<P>): GeneratedKernel {
     const registry = new BindingRegistry();
     const body = def.shaderBody(registry, def.params, def.workgroupSize);
-    const enables = (def.enables ?? []).map((e) => `enable ${e};\n`).join('');
-    const wgsl = `${enables}// ${def.name}\n${registry.declarations()}\n\n${body.trim()}\n`;
+    const directives = (def.directives ?? []).map((d) => `${d};\n`).join('');
+    const wgsl = `${directives}// ${def.name}\n${registry.declarations()}\n\n${body.trim()}\n`;
     return {
         name: def.name,
         cacheKey: kernelCacheKey(def),

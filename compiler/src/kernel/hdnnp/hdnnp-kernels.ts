@@ -99,6 +99,9 @@ function ownedSlots(model: ModelIR, body: string): string {
     return model.elements.map((_, sp) => `for (var a = nb_range[rb + ${sp}u] + lane; a < nb_range[rb + ${sp + 1}u]; a += ${LANES}u) { ${body} }`).join('\n    ');
 }
 
+/** The neighbour kernels shuffle between the lanes of their one-subgroup workgroups. */
+const SUBGROUP_DIRECTIVES = ['enable subgroups'];
+
 export function descriptorKernel(model: ModelIR, capacity: number, plan = planDescriptors(model)): KernelDefinition<HdnnpParams> {
     const functions = plan.maxFunctions;
     return {
@@ -106,7 +109,7 @@ export function descriptorKernel(model: ModelIR, capacity: number, plan = planDe
         params: { model: modelKey(model), capacity },
         workgroupSize: LANES,
         itemsPerWorkgroup: 1,
-        enables: ['subgroups'],
+        directives: SUBGROUP_DIRECTIVES,
         shaderBody: (b) => {
             neighborBindings(b);
             b.storage('g', 'array<f32>', 'read_write');
@@ -136,7 +139,7 @@ export function forceKernel(model: ModelIR, capacity: number, plan = planDescrip
         params: { model: modelKey(model), capacity },
         workgroupSize: LANES,
         itemsPerWorkgroup: 1,
-        enables: ['subgroups'],
+        directives: SUBGROUP_DIRECTIVES,
         shaderBody: (b) => {
             neighborBindings(b);
             b.storage('dedg', 'array<f32>', 'read');
