@@ -192,9 +192,10 @@ interface AngularTerm {
     readonly d3: string;
     readonly dc: string;
     /**
-     * For the Gaussian types (3, 9, 13): T = A(θ, r) ff with A = ax (the angular factor times
-     * exp(−η Σ (r − r_s)²)) and ff the cutoff product, so that gradients of several such functions
-     * sharing ff can be summed before the cutoff factors are applied (angularGradients).
+     * For the Gaussian types (3, 9, 13): T = P(cos θ) x ff with the angular factor
+     * P = 2^{1−ζ} (1 + λ cos θ)^ζ, x = exp(−η Σ (r − r_s)²) and ff the cutoff product. Functions that
+     * share x and ff (a class) are summed through their angular factors first, so a function costs a
+     * multiply-add or two per pair instead of a full term and four derivatives.
      */
     readonly gaussian?: {
         /** Key of the cutoff product: functions with equal keys share ff and its derivatives. */
@@ -203,11 +204,14 @@ interface AngularTerm {
         /** ∂ff/∂r1, ∂ff/∂r2, ∂ff/∂r3. */
         readonly dff: readonly [string, string, string];
         readonly narrow: boolean;
-        readonly ax: string;
+        /** Key of the exponential: equal within a class (with equal ffKey). */
+        readonly xKey: string;
+        readonly x: string;
         readonly eta: number;
         readonly rshift: number;
-        /** ∂T/∂cos θ without the factor ff. */
-        readonly dcOverFf: string;
+        /** P and dP/dcos θ. */
+        readonly angular: string;
+        readonly dAngular: string;
     };
 }
 
@@ -341,12 +345,31 @@ function angularTerm(f: SymmetryFunctionIR, k: number, tables: NeighborTables, t
             ff: `${f1}.x * ${f2}.x * ${f3}.x`,
             dff: [`${f1}.y * ${f2}.x * ${f3}.x`, `${f1}.x * ${f2}.y * ${f3}.x`, narrow ? `${f1}.x * ${f2}.x * ${f3}.y` : '0.0'],
             narrow,
-            ax: `ax_${k}`,
+            xKey: `${ex}:${narrow}`,
+            x: `x_${k}`,
             eta: f.eta!,
             rshift: f.rshift ?? 0,
-            dcOverFf: `${lit(pre * zeta * f.lambda!)} * pm_${k} * x_${k}`,
+            angular: `${lit(pre)} * pm_${k} * bl_${k}`,
+            dAngular: `${lit(pre * zeta * f.lambda!)} * pm_${k}`,
         },
     };
+}
+
+/**
+ * Gaussian-type functions of a group by cutoff product (ffKey) and, within it, by exponential
+ * (xKey): the classes whose angular factors are summed before x and ff are applied.
+ */
+function gaussianClasses(terms: ReadonlyArray<{ t: AngularTerm; n: number; index: number; weight: number }>) {
+    const byFf = new Map<string, { g: NonNullable<AngularTerm['gaussian']>; byX: Map<string, Array<{ t: AngularTerm; n: number; index: number; weight: number }>> }>();
+    for (const term of terms) {
+        const g = term.t.gaussian;
+        if (!g) continue;
+        if (!byFf.has(g.ffKey)) byFf.set(g.ffKey, { g, byX: new Map() });
+        const byX = byFf.get(g.ffKey)!.byX;
+        if (!byX.has(g.xKey)) byX.set(g.xKey, []);
+        byX.get(g.xKey)!.push(term);
+    }
+    return [...byFf.values()];
 }
 
 interface LoopHooks {
@@ -407,18 +430,24 @@ function pairLoops(group: AngularGroup, body: string, tables: NeighborTables, ho
 
 /** This lane's share of G over the group's pairs, accumulated into acc[]. */
 export function angularValues(group: AngularGroup, tables: NeighborTables, table: FunctionTable): string {
-    const body = group.functions.map(({ f, weight }, n) => {
-        const t = angularTerm(f, n, tables, table);
-        const w = weight === 1 ? '' : `${lit(weight)} * `;
-        return `${t.lets.join('\n')}\npart_${n} += select(0.0, ${w}${t.value}, valid);`;
-    });
+    const terms = group.functions.map(({ f, weight, index }, n) => ({ t: angularTerm(f, n, tables, table), n, index, weight }));
+    const lines: string[] = terms.flatMap(({ t }) => t.lets);
+    // Gaussian types: T = P x ff, with x ff (masked to the valid pairs) shared by a class
+    gaussianClasses(terms).forEach(({ byX }, c) => [...byX.values()].forEach((members, e) => {
+        const { ff, x } = members[0]!.t.gaussian!;
+        lines.push(`let xf_${c}_${e} = select(0.0, ${x} * ${ff}, valid);`);
+        for (const { t, n, weight } of members) lines.push(`part_${n} += ${weight === 1 ? '' : `${lit(weight)} * `}${t.gaussian!.angular} * xf_${c}_${e};`);
+    }));
+    for (const { t, n, weight } of terms) {
+        if (!t.gaussian) lines.push(`part_${n} += select(0.0, ${weight === 1 ? '' : `${lit(weight)} * `}${t.value}, valid);`);
+    }
     // Blocked summation: each slot a sums its partners into a partial first, so a G that is a
     // sum of thousands of pair terms accumulates rounding over ~100 + ~100 additions, not thousands
     // (its error is amplified by G/σ under sigma scaling). (Kahan compensation would be optimised
     // away: the driver compiles with fast-math.)
     const parts = group.functions.map((_, n) => `var part_${n} = 0.0;`).join(' ');
     const flush = group.functions.map(({ index }, n) => `acc[${index}] += part_${n};`).join(' ');
-    return pairLoops(group, body.join('\n'), tables, { before: parts, after: flush, chunkBefore: '', chunkAfter: '' });
+    return pairLoops(group, lines.join('\n'), tables, { before: parts, after: flush, chunkBefore: '', chunkAfter: '' });
 }
 
 /**
@@ -431,40 +460,40 @@ export function angularValues(group: AngularGroup, tables: NeighborTables, table
  * accumulators, no cross-lane sums (both cost more than the pair itself on lavapipe; measured).
  */
 export function angularGradients(group: AngularGroup, tables: NeighborTables, table: FunctionTable): string {
-    const lines: string[] = [];
-    // Gaussian-type functions sharing a cutoff product ff: with T_s = ax_s ff,
-    //   Σ_s w_s ∂T_s/∂r1 = A ∂ff/∂r1 − 2 ff (r1 B − R),  A = Σ w_s ax_s, B = Σ w_s η_s ax_s,
-    //   R = Σ w_s η_s r_s ax_s (likewise r2, r3 for narrow functions), and ∂T/∂cos θ = ff Σ w_s dcOverFf_s,
-    // a few multiply-adds per function instead of four full derivative expressions.
-    const sums = new Map<string, { g: NonNullable<AngularTerm['gaussian']>; id: number }>();
-    group.functions.forEach(({ index, f, weight }, n) => {
-        const t = angularTerm(f, n, tables, table);
-        const w = `w_${index}${weight === 1 ? '' : ` * ${lit(weight)}`}`;
-        lines.push(...t.lets);
-        const g = t.gaussian;
-        if (!g) {
-            lines.push(`g1 += ${w} * ${t.d1};`, `g2 += ${w} * ${t.d2};`, `g3 += ${w} * ${t.d3};`, `gc += ${w} * ${t.dc};`);
-            return;
-        }
-        let sum = sums.get(g.ffKey);
-        if (!sum) {
-            sum = { g, id: sums.size };
-            sums.set(g.ffKey, sum);
-            lines.push(`var sa_${sum.id} = 0.0;`, `var sb_${sum.id} = 0.0;`, `var sr_${sum.id} = 0.0;`, `var sc_${sum.id} = 0.0;`);
-        }
-        const c = sum.id;
-        lines.push(`let wa_${n} = ${w} * ${g.ax};`, `sa_${c} += wa_${n};`, `sb_${c} += ${lit(g.eta)} * wa_${n};`, `sc_${c} += ${w} * ${g.dcOverFf};`);
-        if (g.rshift !== 0) lines.push(`sr_${c} += ${lit(g.eta * g.rshift)} * wa_${n};`);
-    });
-    for (const { g, id: c } of sums.values()) {
+    const terms = group.functions.map(({ f, weight, index }, n) => ({ t: angularTerm(f, n, tables, table), n, index, weight }));
+    const lines: string[] = terms.flatMap(({ t }) => t.lets);
+    const w = (index: number, weight: number) => `w_${index}${weight === 1 ? '' : ` * ${lit(weight)}`}`;
+    for (const { t, index, weight } of terms) {
+        if (t.gaussian) continue;
+        const wt = w(index, weight);
+        lines.push(`g1 += ${wt} * ${t.d1};`, `g2 += ${wt} * ${t.d2};`, `g3 += ${wt} * ${t.d3};`, `gc += ${wt} * ${t.dc};`);
+    }
+    // Gaussian types, T_s = P_s x ff: per class (shared x), Q = Σ w_s P_s and Q' = Σ w_s dP_s/dcos θ;
+    // per cutoff product, A = Σ x Q, B = Σ η x Q, R = Σ η r_s x Q, C = Σ x Q'. Then
+    //   Σ_s w_s ∂T_s/∂r1 = A ∂ff/∂r1 − 2 ff (r1 B − R)   (likewise r2, and r3 for narrow functions)
+    //   Σ_s w_s ∂T_s/∂cos θ = C ff
+    gaussianClasses(terms).forEach(({ g, byX }, c) => {
+        const sums = { a: [] as string[], b: [] as string[], r: [] as string[], c: [] as string[] };
+        [...byX.values()].forEach((members, e) => {
+            const q = members.map(({ t, index, weight }) => `${w(index, weight)} * ${t.gaussian!.angular}`).join(' + ');
+            const dq = members.map(({ t, index, weight }) => `${w(index, weight)} * ${t.gaussian!.dAngular}`).join(' + ');
+            const { x, eta, rshift } = members[0]!.t.gaussian!;
+            lines.push(`let xq_${c}_${e} = ${x} * (${q});`, `let xd_${c}_${e} = ${x} * (${dq});`);
+            sums.a.push(`xq_${c}_${e}`);
+            sums.b.push(`${lit(eta)} * xq_${c}_${e}`);
+            if (rshift !== 0) sums.r.push(`${lit(eta * rshift)} * xq_${c}_${e}`);
+            sums.c.push(`xd_${c}_${e}`);
+        });
+        const sum = (xs: string[]) => (xs.length ? xs.join(' + ') : '0.0');
         lines.push(
+            `let sa_${c} = ${sum(sums.a)};`, `let sb_${c} = ${sum(sums.b)};`, `let sr_${c} = ${sum(sums.r)};`, `let sc_${c} = ${sum(sums.c)};`,
             `let ff_s${c} = ${g.ff};`,
             `g1 += sa_${c} * ${g.dff[0]} - 2.0 * (r1 * sb_${c} - sr_${c}) * ff_s${c};`,
             `g2 += sa_${c} * ${g.dff[1]} - 2.0 * (r2 * sb_${c} - sr_${c}) * ff_s${c};`,
             ...(g.narrow ? [`g3 += sa_${c} * ${g.dff[2]} - 2.0 * (r3 * sb_${c} - sr_${c}) * ff_s${c};`] : []),
             `gc += sc_${c} * ff_s${c};`,
         );
-    }
+    });
     const zero = 'vec3<f32>(0.0, 0.0, 0.0)';
     const body = `var g1 = 0.0;
 var g2 = 0.0;
