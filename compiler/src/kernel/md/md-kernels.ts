@@ -193,6 +193,12 @@ ${move}
     };
 }
 
+/**
+ * WGSL: the current vector of candidate slot c from atom i (displacement u_i): d = d⁰ + u_j − u_i,
+ * the list-building vector plus both atoms' displacements since (MdListFilter, MdPairVectors).
+ */
+const CANDIDATE_VECTOR = `fn candidate_vector(c: u32, ui: vec3<f32>) -> vec3<f32> { return cand_pv0[c].xyz + disp[cand_atom[c]].xyz - ui; }`;
+
 /** `species`: how many species the slot ranges have (nb_range holds species + 1 entries per atom). */
 export function listFilterKernel(species: number): KernelDefinition<{ species: number }> {
     return {
@@ -210,7 +216,7 @@ export function listFilterKernel(species: number): KernelDefinition<{ species: n
             b.storage('counts', 'array<u32>', 'read_write');
             b.storage('inner_outer', 'array<u32>', 'read_write');
             b.storage('cand_inner', 'array<u32>', 'read_write');
-            return `${MD_PARAMS}\n${perAtom(`    if (frozen <= step || atomicLoad(&control[2]) == 0u) { return; }
+            return `${MD_PARAMS}\n${CANDIDATE_VECTOR}\n${perAtom(`    if (frozen <= step || atomicLoad(&control[2]) == 0u) { return; }
     let ui = disp[i].xyz;
     u_ref[i] = vec4<f32>(ui, 0.0);
     let rb = i * ${species + 1}u;
@@ -220,7 +226,7 @@ export function listFilterKernel(species: number): KernelDefinition<{ species: n
         nb_range[rb + s] = n;
         for (var a = cand_range[rb + s]; a < cand_range[rb + s + 1u]; a++) {
             let c = base + a;
-            let d = cand_pv0[c].xyz + disp[cand_atom[c]].xyz - ui;
+            let d = candidate_vector(c, ui);
             if (dot(d, d) < md.list_radius_sq) {
                 inner_outer[base + n] = c;
                 cand_inner[c] = base + n;
@@ -276,13 +282,13 @@ export function pairVectorsKernel(): KernelDefinition<{ version: number }> {
             b.storage('counts', 'array<u32>', 'read');
             b.storage('disp', 'array<vec4<f32>>', 'read');
             b.storage('pv', 'array<vec4<f32>>', 'read_write');
-            return `${MD_PARAMS}\n${perAtom(`    if (frozen <= step) { return; }
+            return `${MD_PARAMS}\n${CANDIDATE_VECTOR}\n${perAtom(`    if (frozen <= step) { return; }
     if (i == 0u) { atomicStore(&control[2], 0u); }
     let ui = disp[i].xyz;
     let base = i * md.max_neighbors;
     for (var a = 0u; a < counts[i]; a++) {
         let c = inner_outer[base + a];
-        let d = cand_pv0[c].xyz + disp[cand_atom[c]].xyz - ui;
+        let d = candidate_vector(c, ui);
         pv[base + a] = vec4<f32>(d, length(d));
     }`)}`;
         },
