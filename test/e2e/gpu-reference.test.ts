@@ -25,12 +25,30 @@ function everyCutoffSpec(scaling: string, activation: string): string {
     return allTypesSpec('cosine 4.5 A inner 0.1', scaling, activation).replace(/\n  network for/, `${blocks}\n  network for`);
 }
 
-const MODELS = [
+/** Gaussian and compact angular groups, p = q and p ≠ q, narrow and wide: every path of the pair loops. */
+const SMALL_SPEC = (scaling: string, activation: string) => `model m {
+  element H
+  element O
+  cutoff tanhu 4.5 A
+  descriptors for H, O {
+    radial O eta 0.7 /A^2
+    angular narrow H O eta 0.05 /A^2 lambda [-1 1] zeta [1 2.5]
+    angular wide O O eta 0.08 /A^2 lambda -1 zeta 2 rshift 0.3 A
+    angular compact narrow H H from -4 A to 4 A angle 0 deg to 180 deg shape poly2
+  }
+  network for H, O { hidden 5 4 activation ${activation} }
+  scaling ${scaling}
+}`;
+
+const MODELS: ReadonlyArray<{ scaling: string; activation: string; subgroups?: boolean; everyCutoff?: boolean }> = [
     { scaling: 'scale_center range -1 to 1', activation: 'tanh softplus' },
     { scaling: 'sigma range 0 to 1', activation: 'logistic gaussian' },
     { scaling: 'scale range 0 to 1', activation: 'relu cos' },
     { scaling: 'center', activation: 'reverse_logistic exp' },
     { scaling: 'none', activation: 'harmonic linear' },
+    // the kernels' fallback for devices without subgroups: lanes exchange data through workgroup
+    // memory (a smaller model: barriers make the driver's compile slow, ~2 min for the one above)
+    { scaling: 'sigma range 0 to 1', activation: 'tanh softplus', subgroups: false, everyCutoff: false },
 ];
 
 /** Scaling statistics of the raw G over the given structures (as training would compute them). */
@@ -69,11 +87,12 @@ afterAll(async () => {
 
 describe('WebGPU vs the float64 reference', () => {
     for (const m of MODELS) {
-        it(`every descriptor and cutoff type; scaling ${m.scaling}; activations ${m.activation}`, async () => {
-            const model = await lowerModelText(everyCutoffSpec(m.scaling, m.activation));
+        const exchange = m.subgroups === false ? '; lanes exchange through workgroup memory' : '';
+        it(`${m.everyCutoff === false ? 'Gaussian and compact angular groups' : 'every descriptor and cutoff type'}; scaling ${m.scaling}; activations ${m.activation}${exchange}`, async () => {
+            const model = await lowerModelText(m.everyCutoff === false ? SMALL_SPEC(m.scaling, m.activation) : everyCutoffSpec(m.scaling, m.activation));
             const structures = ([[1, true], [2, true], [3, false]] as const).map(([seed, periodic]) => ({ seed, periodic, s: randomStructure(seed, 8, periodic) }));
             const params = withStatistics(model, randomParameters(model, 3), structures.map((x) => x.s));
-            const gpu = await GpuEvaluator.create(ctx, model, params, buildNeighborList);
+            const gpu = await GpuEvaluator.create(ctx, model, params, buildNeighborList, { subgroups: m.subgroups });
             for (const { seed, periodic, s } of structures) {
                 const ref = evaluateReference(model, params, s);
                 const got = await gpu.evaluate(s, { descriptors: true });

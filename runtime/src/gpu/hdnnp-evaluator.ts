@@ -63,6 +63,7 @@ export class GpuEvaluator {
         private readonly fixed: { network: CompiledKernel; gather: CompiledKernel },
         weights: Float32Array,
         private readonly neighbors: NeighborSource,
+        private readonly subgroups: boolean,
     ) {
         this.weights = ctx.device.createBuffer({ label: 'weights', size: weights.byteLength, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST });
         ctx.device.queue.writeBuffer(this.weights, 0, weights);
@@ -70,22 +71,29 @@ export class GpuEvaluator {
         this.maxFunctions = planDescriptors(model).maxFunctions;
     }
 
-    static async create(ctx: GpuContext, model: ModelIR, params: ModelParameters, neighbors: NeighborSource): Promise<GpuEvaluator> {
-        if (!ctx.device.features.has('subgroups')) {
-            throw new Error(`the WebGPU adapter (${ctx.adapterInfo.description || ctx.adapterInfo.vendor}) lacks the 'subgroups' feature with subgroups of at least 8 invocations, which the HDNNP kernels need; use --backend reference`);
-        }
+    /**
+     * `options.subgroups`: let the neighbour kernels' lanes exchange data by subgroup shuffles (default:
+     * where the device has the feature, see gpu/device.ts) or, false, through workgroup memory.
+     */
+    static async create(ctx: GpuContext, model: ModelIR, params: ModelParameters, neighbors: NeighborSource, options: { subgroups?: boolean } = {}): Promise<GpuEvaluator> {
+        const subgroups = options.subgroups ?? ctx.device.features.has('subgroups');
+        if (subgroups && !ctx.device.features.has('subgroups')) throw new Error('GpuEvaluator: the device was created without the subgroups feature');
         const plan = planDescriptors(model);
         const { consts, weights } = networkConstants(model, params);
         const cache = pipelineCache(ctx.device);
         const [network, gather] = await Promise.all([cache.get(networkKernel(model, consts, plan)), cache.get(gatherKernel())]);
-        return new GpuEvaluator(ctx, model, params, { network, gather }, weights, neighbors);
+        return new GpuEvaluator(ctx, model, params, { network, gather }, weights, neighbors, subgroups);
     }
 
     /** The descriptor and force kernels for a slot stride (compiled once per capacity). */
     private async slotKernels(maxNeighbors: number): Promise<{ descriptors: CompiledKernel; forces: CompiledKernel }> {
         const capacity = slotCapacity(maxNeighbors);
         const cache = pipelineCache(this.ctx.device);
-        const [descriptors, forces] = await Promise.all([cache.get(descriptorKernel(this.model, capacity)), cache.get(forceKernel(this.model, capacity))]);
+        const plan = planDescriptors(this.model);
+        const [descriptors, forces] = await Promise.all([
+            cache.get(descriptorKernel(this.model, capacity, plan, this.subgroups)),
+            cache.get(forceKernel(this.model, capacity, plan, this.subgroups)),
+        ]);
         return { descriptors, forces };
     }
 

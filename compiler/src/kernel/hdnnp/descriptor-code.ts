@@ -18,7 +18,11 @@
 import type { CutoffIR, SymmetryFunctionIR } from '../../ir/model-ir.js';
 import { f32Literal as lit } from '../wgsl-builder.js';
 import type { AngularGroup, PlannedFunction, RadialGroup } from './descriptor-plan.js';
+import type { LaneExchange, Published } from './lane-exchange.js';
+import { LANES } from './lanes.js';
 import { compactFunction, cutoffFunction } from './wgsl-functions.js';
+
+export { LANES };
 
 /** Collects the helper functions (cutoffs, compact windows) a kernel needs, deduplicated. */
 export class FunctionTable {
@@ -78,9 +82,6 @@ function cutoffLets(functions: readonly PlannedFunction[], table: FunctionTable,
 }
 
 // ---------------------------------------------------------------- radial
-
-/** Lanes per atom (one workgroup): the SIMD width of lavapipe on AVX2/AVX-512 hosts. */
-export const LANES = 8;
 
 /** Loop over this lane's slots of the group's species (slots lane, lane + LANES, …). */
 function laneSlots(species: number, body: string): string {
@@ -170,10 +171,17 @@ export class NeighborTables {
         return lines.join('\n');
     }
 
+    /** The table values at suffix `suffix`, as a lane publishes them to the others. */
+    published(suffix: string): Published[] {
+        return [
+            ...[...this.cutoffs.values()].map((c) => ({ name: `nfc_${c.index}_${suffix}`, type: 'vec2<f32>' })),
+            ...[...this.exps.values()].map((e) => ({ name: `nex_${e.index}_${suffix}`, type: 'f32' })),
+        ];
+    }
+
     /** Lets `<name>_<to>` = lane `src`'s `<name>_<from>`, for every table. */
-    shuffled(from: string, to: string, src: string): string {
-        const names = [...[...this.cutoffs.values()].map((c) => `nfc_${c.index}`), ...[...this.exps.values()].map((e) => `nex_${e.index}`)];
-        return names.map((name) => `let ${name}_${to} = subgroupShuffle(${name}_${from}, ${src});`).join('\n');
+    received(from: string, to: string, src: string, exchange: LaneExchange): string {
+        return this.published(from).map(({ name }) => `let ${name.slice(0, -from.length)}${to} = ${exchange.read(name, src)};`).join('\n');
     }
 }
 
@@ -220,12 +228,12 @@ interface AngularTerm {
  * and tables from lane j, and, per distinct cutoff and (η, r_s) of the group's narrow functions,
  * f_c(r_jk) and exp(−η (r_jk − r_s)²).
  */
-function pairPrelude(group: AngularGroup, tables: NeighborTables): string {
+function pairPrelude(group: AngularGroup, tables: NeighborTables, exchange: LaneExchange): string {
     const lines = [
-        'let d2 = subgroupShuffle(od, src);',
+        `let d2 = ${exchange.read('od', 'src')};`,
         'let r2 = d2.w;',
-        'let inv_r2 = subgroupShuffle(inv_ro, src);',
-        tables.shuffled('o', 'b', 'src'),
+        `let inv_r2 = ${exchange.read('inv_ro', 'src')};`,
+        tables.received('o', 'b', 'src', exchange),
         'let v3 = d2.xyz - d1.xyz;',
         'let r3 = length(v3);',
         'let cos_t = dot(d1.xyz, d2.xyz) / (r1 * r2);',
@@ -389,7 +397,12 @@ interface LoopHooks {
  * chunks start at a0, so a chunk shares the lanes' alignment and slot s is always owned by lane
  * (s − start) mod LANES, as slot a and as slot c + lane alike.
  */
-function pairLoops(group: AngularGroup, body: string, tables: NeighborTables, hooks: LoopHooks, diagonal = false): string {
+/** What a lane publishes of its chunk slot: the vector, 1/r and the per-neighbour tables. */
+export function chunkValues(tables: NeighborTables): Published[] {
+    return [{ name: 'od', type: 'vec4<f32>' }, { name: 'inv_ro', type: 'f32' }, ...tables.published('o')];
+}
+
+function pairLoops(group: AngularGroup, body: string, tables: NeighborTables, exchange: LaneExchange, hooks: LoopHooks, diagonal = false): string {
     const same = group.p === group.q;
     const aEnd = `nb_range[rb + ${group.p + 1}u]`;
     const bEnd = `nb_range[rb + ${group.q + 1}u]`;
@@ -409,6 +422,7 @@ function pairLoops(group: AngularGroup, body: string, tables: NeighborTables, ho
             let od = pv[base + min(c + lane, b_end - 1u)];
             let inv_ro = 1.0 / od.w;
             ${indent(tables.values('od.w', 'o'), 12)}
+            ${indent(exchange.publish(chunkValues(tables)), 12)}
             ${indent(hooks.chunkBefore, 12)}
             // two steps per iteration: independent pairs side by side give the CPU's out-of-order
             // core work to overlap (each pair is one long dependent chain; measured ~7% on forces)
@@ -418,7 +432,7 @@ function pairLoops(group: AngularGroup, body: string, tables: NeighborTables, ho
                 let src = ${src};
                 let b = c + src;
                 let valid = on && b < b_end${same ? ' && b > a' : ''};
-                ${indent(pairPrelude(group, tables), 16)}
+                ${indent(pairPrelude(group, tables, exchange), 16)}
                 ${indent(body, 16)}
                 }`).join('\n                ')}
             }
@@ -429,7 +443,7 @@ function pairLoops(group: AngularGroup, body: string, tables: NeighborTables, ho
 }
 
 /** This lane's share of G over the group's pairs, accumulated into acc[]. */
-export function angularValues(group: AngularGroup, tables: NeighborTables, table: FunctionTable): string {
+export function angularValues(group: AngularGroup, tables: NeighborTables, table: FunctionTable, exchange: LaneExchange): string {
     const terms = group.functions.map(({ f, weight, index }, n) => ({ t: angularTerm(f, n, tables, table), n, index, weight }));
     const lines: string[] = terms.flatMap(({ t }) => t.lets);
     // Gaussian types: T = P x ff, with x ff (masked to the valid pairs) shared by a class
@@ -447,7 +461,7 @@ export function angularValues(group: AngularGroup, tables: NeighborTables, table
     // away: the driver compiles with fast-math.)
     const parts = group.functions.map((_, n) => `var part_${n} = 0.0;`).join(' ');
     const flush = group.functions.map(({ index }, n) => `acc[${index}] += part_${n};`).join(' ');
-    return pairLoops(group, lines.join('\n'), tables, { before: parts, after: flush, chunkBefore: '', chunkAfter: '' });
+    return pairLoops(group, lines.join('\n'), tables, exchange, { before: parts, after: flush, chunkBefore: '', chunkAfter: '' });
 }
 
 /**
@@ -456,10 +470,10 @@ export function angularValues(group: AngularGroup, tables: NeighborTables, table
  *   ∂T/∂r_k = T_2 d2/r2 + T_3 v3/r3 + T_c (d1/(r1 r2) − cos θ d2/r2²)
  * Slot a's sum stays in a register over all its partners. The chunk's partners are visited along
  * diagonals (lane l meets slot c + (l + j) mod LANES at step j), so at every step each chunk slot is
- * met by exactly one lane, which hands its part to the slot's owner with one shuffle: no per-slot
- * accumulators, no cross-lane sums (both cost more than the pair itself on lavapipe; measured).
+ * met by exactly one lane, which hands its part to the slot's owner (one shuffle, lane-exchange.ts): no
+ * per-slot accumulators, no cross-lane sums (both cost more than the pair itself on lavapipe; measured).
  */
-export function angularGradients(group: AngularGroup, tables: NeighborTables, table: FunctionTable): string {
+export function angularGradients(group: AngularGroup, tables: NeighborTables, table: FunctionTable, exchange: LaneExchange): string {
     const terms = group.functions.map(({ f, weight, index }, n) => ({ t: angularTerm(f, n, tables, table), n, index, weight }));
     const lines: string[] = terms.flatMap(({ t }) => t.lets);
     const w = (index: number, weight: number) => `w_${index}${weight === 1 ? '' : ` * ${lit(weight)}`}`;
@@ -504,13 +518,13 @@ let inv12 = inv_r1 * inv_r2;
 let v3g = select(${zero}, g3 / max(r3, 1e-30) * v3, r3 > 0.0);
 ga += select(${zero}, g1 * inv_r1 * d1.xyz + gc * (d2.xyz * inv12 - cos_t * inv_r1 * inv_r1 * d1.xyz) - v3g, valid);
 let gb = select(${zero}, g2 * inv_r2 * d2.xyz + gc * (d1.xyz * inv12 - cos_t * inv_r2 * inv_r2 * d2.xyz) + v3g, valid);
-// slot b's owner in the chunk is lane (lane + j) mod LANES: lane l receives from lane l − j
-gb_mine += subgroupShuffle(gb, (lane + ${LANES - 1}u * j) & ${LANES - 1}u);`;
-    return pairLoops(group, body, tables, {
+${exchange.deliver('gb', 'gb_mine')}`;
+    return pairLoops(group, body, tables, exchange, {
         before: `var ga = ${zero};`,
         after: `if (on) { pf[base + a] += vec4<f32>(ga, 0.0); }`,
         chunkBefore: `var gb_mine = ${zero};`,
-        chunkAfter: `if (c + lane < b_end) { pf[base + c + lane] += vec4<f32>(gb_mine, 0.0); }`,
+        chunkAfter: `${exchange.collect('gb_mine')}
+if (c + lane < b_end) { pf[base + c + lane] += vec4<f32>(gb_mine, 0.0); }`,
     }, true);
 }
 

@@ -10,7 +10,8 @@
 //   species (N);  g, dedg (N·G_max);  energy (N);  pf (N·M) vec4;  virial (N·9);  forces (N) vec4
 import type { ModelIR, NetworkIR } from '../../ir/model-ir.js';
 import { f32Literal as lit, type BindingRegistry, type KernelDefinition } from '../wgsl-builder.js';
-import { angularGradients, angularValues, FunctionTable, LANES, NeighborTables, radialGradients, radialValues } from './descriptor-code.js';
+import { angularGradients, angularValues, chunkValues, FunctionTable, LANES, NeighborTables, radialGradients, radialValues } from './descriptor-code.js';
+import { SUBGROUP_EXCHANGE, WORKGROUP_EXCHANGE, type LaneExchange } from './lane-exchange.js';
 import { planDescriptors, type DescriptorPlan } from './descriptor-plan.js';
 import { ACTIVATION_FUNCTIONS, activationExpression, CORE_FUNCTIONS } from './wgsl-functions.js';
 import { atomEntry as entry, DIMS, dimsBinding as commonBindings, gatherKernel, WORKGROUP_SIZE } from '../slot-kernels.js';
@@ -47,7 +48,12 @@ export function slotCapacity(maxNeighbors: number): number {
     return Math.max(32, Math.ceil(maxNeighbors / 32) * 32);
 }
 
-type HdnnpParams = { model: string; capacity: number };
+type HdnnpParams = { model: string; capacity: number; subgroups: boolean };
+
+/** How the neighbour kernels' lanes exchange data: subgroup shuffles, or workgroup memory where the device lacks them. */
+function laneExchange(subgroups: boolean): LaneExchange {
+    return subgroups ? SUBGROUP_EXCHANGE : WORKGROUP_EXCHANGE;
+}
 
 /** Bindings both per-atom neighbour kernels read: the slot list and the species. */
 function neighborBindings(b: BindingRegistry): void {
@@ -60,12 +66,13 @@ function neighborBindings(b: BindingRegistry): void {
 /**
  * The entry point of the neighbour kernels: one workgroup of LANES invocations per atom (the
  * workgroup index runs over x, then y, for more than 65 535 atoms), each lane calling
- * `<prefix>_<species>(i, lane)`. The lane is the subgroup invocation id: the shuffles address lanes
- * by it, and with LANES invocations in a subgroup of at least LANES it runs over 0..LANES−1.
+ * `<prefix>_<species>(i, lane)`. With subgroups the lane is the subgroup invocation id: the shuffles
+ * address lanes by it, and with LANES invocations in a subgroup of at least LANES it runs over
+ * 0..LANES−1.
  */
-function laneEntry(model: ModelIR, prefix: string): string {
+function laneEntry(model: ModelIR, prefix: string, exchange: LaneExchange): string {
     return `@compute @workgroup_size(${LANES})
-fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(subgroup_invocation_id) lane: u32) {
+fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, ${exchange.laneParameter}) {
     let i = wg.x + wg.y * nwg.x;
     if (i >= dims.n_atoms) { return; }
 ${speciesSwitch(model, (s) => `${prefix}_${s}(i, lane);`)}
@@ -77,7 +84,7 @@ ${speciesSwitch(model, (s) => `${prefix}_${s}(i, lane);`)}
  * range, then `body`; returns them with the helper functions they share and the entry point.
  */
 function elementFunctions(
-    model: ModelIR, plan: DescriptorPlan, prefix: string,
+    model: ModelIR, plan: DescriptorPlan, prefix: string, exchange: LaneExchange,
     body: (el: DescriptorPlan['elements'][number], tables: NeighborTables, table: FunctionTable) => string,
 ): string {
     const table = new FunctionTable();
@@ -91,7 +98,8 @@ function elementFunctions(
     ${body(el, tables, table)}
 }`;
     });
-    return `${DIMS}\n${CORE_FUNCTIONS}\n${table.code()}\n${fns.join('\n\n')}\n\n${laneEntry(model, prefix)}`;
+    const published = plan.elements.flatMap((el) => chunkValues(new NeighborTables(el.angular.flatMap((g) => g.functions), table)));
+    return `${DIMS}\n${CORE_FUNCTIONS}\n${table.code()}\n${exchange.declarations(published)}\n${fns.join('\n\n')}\n\n${laneEntry(model, prefix, exchange)}`;
 }
 
 /** This lane's slots of every species range: `body` with `a` bound to each (the lane owns them). */
@@ -99,22 +107,20 @@ function ownedSlots(model: ModelIR, body: string): string {
     return model.elements.map((_, sp) => `for (var a = nb_range[rb + ${sp}u] + lane; a < nb_range[rb + ${sp + 1}u]; a += ${LANES}u) { ${body} }`).join('\n    ');
 }
 
-/** The neighbour kernels shuffle between the lanes of their one-subgroup workgroups. */
-const SUBGROUP_DIRECTIVES = ['enable subgroups'];
-
-export function descriptorKernel(model: ModelIR, capacity: number, plan = planDescriptors(model)): KernelDefinition<HdnnpParams> {
+export function descriptorKernel(model: ModelIR, capacity: number, plan = planDescriptors(model), subgroups = true): KernelDefinition<HdnnpParams> {
+    const exchange = laneExchange(subgroups);
     const functions = plan.maxFunctions;
     return {
         name: 'Descriptors',
-        params: { model: modelKey(model), capacity },
+        params: { model: modelKey(model), capacity, subgroups },
         workgroupSize: LANES,
         itemsPerWorkgroup: 1,
-        directives: SUBGROUP_DIRECTIVES,
+        directives: exchange.directives,
         shaderBody: (b) => {
             neighborBindings(b);
             b.storage('g', 'array<f32>', 'read_write');
-            const code = elementFunctions(model, plan, 'descriptors', (el, tables, table) => {
-                const loops = [...el.radial.map((g) => radialValues(g, table)), ...el.angular.map((g) => angularValues(g, tables, table))];
+            const code = elementFunctions(model, plan, 'descriptors', exchange, (el, tables, table) => {
+                const loops = [...el.radial.map((g) => radialValues(g, table)), ...el.angular.map((g) => angularValues(g, tables, table, exchange))];
                 const count = Math.max(1, el.functionCount);
                 const partials = Array.from({ length: el.functionCount }, (_, s) => `red_g[lane * ${functions}u + ${s}u] = acc[${s}];`);
                 return `var acc: array<f32, ${count}>;
@@ -133,21 +139,22 @@ export function descriptorKernel(model: ModelIR, capacity: number, plan = planDe
     };
 }
 
-export function forceKernel(model: ModelIR, capacity: number, plan = planDescriptors(model)): KernelDefinition<HdnnpParams> {
+export function forceKernel(model: ModelIR, capacity: number, plan = planDescriptors(model), subgroups = true): KernelDefinition<HdnnpParams> {
+    const exchange = laneExchange(subgroups);
     return {
         name: 'PairForces',
-        params: { model: modelKey(model), capacity },
+        params: { model: modelKey(model), capacity, subgroups },
         workgroupSize: LANES,
         itemsPerWorkgroup: 1,
-        directives: SUBGROUP_DIRECTIVES,
+        directives: exchange.directives,
         shaderBody: (b) => {
             neighborBindings(b);
             b.storage('dedg', 'array<f32>', 'read');
             b.storage('pf', 'array<vec4<f32>>', 'read_write');
             b.storage('virial', 'array<f32>', 'read_write');
-            const code = elementFunctions(model, plan, 'forces', (el, tables, table) => {
+            const code = elementFunctions(model, plan, 'forces', exchange, (el, tables, table) => {
                 const radial = el.radial.map((g) => radialGradients(g, table)).join('\n');
-                const angular = el.angular.map((g) => angularGradients(g, tables, table)).join('\n');
+                const angular = el.angular.map((g) => angularGradients(g, tables, table, exchange)).join('\n');
                 // dE/dG as named lets (constant-indexed): a private array would live in memory
                 const weights = Array.from({ length: el.functionCount }, (_, s) => `let w_${s} = dedg[i * ${plan.maxFunctions}u + ${s}u];`);
                 return `${weights.join('\n    ')}
