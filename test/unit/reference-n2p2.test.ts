@@ -140,10 +140,7 @@ describe('reference evaluator vs n2p2 (nnp-predict oracles)', () => {
         expect(big.symbols.length).toBe(3240);
         const pm = prepareModel(pot.model, pot.parameters);
         const r1 = evaluatePrepared(pm, one);
-        const t0 = performance.now();
         const r3 = evaluatePrepared(pm, big);
-        const ms = performance.now() - t0;
-        expect(ms).toBeLessThan(60_000);
         expect(Math.abs(r3.energy - 3 * r1.energy) / Math.abs(r1.energy)).toBeLessThan(1e-12);
         expect(normRel(r3.forces.subarray(3 * 1080 * 2), r1.forces)).toBeLessThan(1e-10);
         expect(normRel(r3.stress!, r1.stress!)).toBeLessThan(1e-10);
