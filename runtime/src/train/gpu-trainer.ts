@@ -1,11 +1,11 @@
 // Training on WebGPU: the data of each split uploaded once, then per mini-batch one submit of the
 // generated kernels (compiler/src/kernel/training/training-kernels.ts): forward, pair forces, force
-// residual, energy residual, weight gradient, reduction, Adam. Weights and Adam moments stay on the
+// residual, energy residual, weight gradient, reduction + Adam. Weights and Adam moments stay on the
 // device; the host reads back per-structure errors once per epoch. Everything is a fixed-order
 // gather, so the same inputs give bit-identical weights.
 import {
-    TRAIN_UNIFORM_BYTES, trainAdamKernel, trainEnergyResidualKernel, trainForceResidualKernel, trainForwardKernel,
-    trainGradientKernel, trainPairForcesKernel, trainReduceKernel, type TrainLayout,
+    TRAIN_UNIFORM_BYTES, trainEnergyResidualKernel, trainForceResidualKernel, trainForwardKernel,
+    trainGradientKernel, trainPairForcesKernel, trainReduceAdamKernel, trainReduceKernel, type TrainLayout,
 } from '../../../compiler/src/kernel/training/training-kernels.js';
 import { createBindGroup, encodeDispatch, pipelineCache, withValidation, type CompiledKernel } from '../gpu/kernel.js';
 import { readBack } from '../gpu/readback.js';
@@ -61,7 +61,7 @@ interface Kernels {
     readonly energyResidual: CompiledKernel;
     readonly gradient: CompiledKernel;
     readonly reduce: CompiledKernel;
-    readonly adam: CompiledKernel;
+    readonly reduceAdam: CompiledKernel;
 }
 
 /** One split on the device: static data, work buffers and bind groups. */
@@ -184,7 +184,7 @@ class DeviceSplit {
         if (gradientRows > 0) {
             this.groups.gradient = createBindGroup(device, kernels.gradient, { train, weights: shared.weights, atom_info: atomInfo, atom_input: atomInput, batch_atoms: this.batchAtoms, entry_atom: entryAtomBuf, force_residual: this.forceResidual, alpha, atom_grad: atomGrad, ...d });
             this.groups.reduce = createBindGroup(device, kernels.reduce, { train, segments: this.segments, atom_grad: atomGrad, grad: shared.grad });
-            this.groups.adam = createBindGroup(device, kernels.adam, { train, grad: shared.grad, weights: shared.weights, adam_m: shared.adamM, adam_v: shared.adamV });
+            this.groups.reduceAdam = createBindGroup(device, kernels.reduceAdam, { train, segments: this.segments, atom_grad: atomGrad, grad: shared.grad, weights: shared.weights, adam_m: shared.adamM, adam_v: shared.adamV });
         }
     }
 
@@ -219,11 +219,11 @@ export class GpuTrainer {
             total: layout.total, maxCount: layout.maxCount, maxInputs: Math.max(1, layout.maxInputs), sigma, dChunks,
         };
         const cache = pipelineCache(device);
-        const [forward, pairForces, forceResidual, energyResidual, gradient, reduce, adam] = await Promise.all([
+        const [forward, pairForces, forceResidual, energyResidual, gradient, reduce, reduceAdam] = await Promise.all([
             cache.get(trainForwardKernel(tl)), cache.get(trainPairForcesKernel(tl)), cache.get(trainForceResidualKernel(tl)),
-            cache.get(trainEnergyResidualKernel(tl)), cache.get(trainGradientKernel(tl)), cache.get(trainReduceKernel(tl)), cache.get(trainAdamKernel(tl)),
+            cache.get(trainEnergyResidualKernel(tl)), cache.get(trainGradientKernel(tl)), cache.get(trainReduceKernel(tl)), cache.get(trainReduceAdamKernel(tl)),
         ]);
-        const kernels = { forward, pairForces, forceResidual, energyResidual, gradient, reduce, adam };
+        const kernels = { forward, pairForces, forceResidual, energyResidual, gradient, reduce, reduceAdam };
         const usage = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST | GPUBufferUsage.COPY_SRC;
         const vec = (label: string) => device.createBuffer({ label, size: Math.max(16, 4 * layout.total), usage });
         const shared = { weights: vec('weights'), grad: vec('grad'), adamM: vec('adam_m'), adamV: vec('adam_v'), dummy: device.createBuffer({ label: 'dummy', size: 16, usage }) };
@@ -319,8 +319,9 @@ export class GpuTrainer {
         const encoder = this.device.createCommandEncoder({ label: 'train step' });
         this.encodeResiduals(encoder, split, atoms, batch.length);
         encodeDispatch(encoder, this.kernels.gradient, split.groups.gradient!, atoms);
-        encodeDispatch(encoder, this.kernels.reduce, split.groups.reduce!, this.layout.total);
-        if (adam) encodeDispatch(encoder, this.kernels.adam, split.groups.adam!, this.layout.total);
+        // with a step, the reduction and Adam are one dispatch (TrainReduceAdam)
+        if (adam) encodeDispatch(encoder, this.kernels.reduceAdam, split.groups.reduceAdam!, this.layout.total);
+        else encodeDispatch(encoder, this.kernels.reduce, split.groups.reduce!, this.layout.total);
         this.device.queue.submit([encoder.finish()]);
     }
 

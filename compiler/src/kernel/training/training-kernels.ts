@@ -11,7 +11,8 @@
 //                       σ α_s NN_i − σ c_F Σ_s u_is ∂NN_i/∂G̃_s (forward-mode tangent along u, then
 //                       reverse mode through values and tangents); one gradient row per atom
 //   TrainReduce         per weight: the sum of the rows of the batch atoms of its element, in order
-//   TrainAdam           per weight: Adam (Kingma & Ba 2015) with the bias correction folded into lr, ε
+//   TrainReduceAdam     TrainReduce, then per weight Adam (Kingma & Ba 2015) with the bias correction
+//                       folded into lr, ε (TrainReduce alone: the gradient without a step)
 //
 // Buffers: atom_info (atoms + 1) vec4<u32>(element | D chunk << 16, structure, first entry, D offset);
 // entry_atom (entries); incoming: [per-atom start (atoms + 1) | entries pointing at each atom];
@@ -151,11 +152,23 @@ export function trainForwardKernel(layout: TrainLayout): KernelDefinition<Params
     });
 }
 
-function dBindings(b: BindingRegistry, l: TrainLayout): string {
-    for (let c = 0; c < l.dChunks; c++) b.storage(`d_tilde${c}`, 'array<f32>', 'read');
-    const cases = Array.from({ length: l.dChunks }, (_, c) => `        case ${c}u: { return d_tilde${c}[q]; }`).join('\n');
-    return `fn d_at(chunk: u32, q: u32) -> f32 {\n    switch (chunk) {\n${cases}\n        default: { return 0.0; }\n    }\n}
-fn d_vec(chunk: u32, q: u32) -> vec3<f32> { return vec3<f32>(d_at(chunk, q), d_at(chunk, q + 1u), d_at(chunk, q + 2u)); }`;
+/** Declares the D̃ chunk bindings; returns their names. */
+function dBindings(b: BindingRegistry, l: TrainLayout): string[] {
+    return Array.from({ length: l.dChunks }, (_, c) => b.storage(`d_tilde${c}`, 'array<f32>', 'read'));
+}
+
+/**
+ * `loop` over the D̃ chunk of the atom (WGSL `chunk`), written once per chunk inside a switch (bare
+ * with one chunk), so that its D̃ reads name their buffer directly. A per-read switch (a
+ * d_at(chunk, q) helper) made lavapipe branch on the chunk three times per (function,
+ * neighbour) pair: measured on the silicon example, ~15% of TrainPairForces and a few % of
+ * TrainGradient. The same loads and arithmetic either way.
+ */
+function perChunk(chunks: readonly string[], loop: (dVec: (q: string) => string) => string): string {
+    const body = (d: string) => loop((q) => `vec3<f32>(${d}[${q}], ${d}[${q} + 1u], ${d}[${q} + 2u])`);
+    if (chunks.length === 1) return body(chunks[0]!);
+    const cases = chunks.map((d, c) => `    case ${c}u: {\n${body(d)}\n    }`).join('\n');
+    return `    switch (chunk) {\n${cases}\n    default: {}\n    }`;
 }
 
 function inputsOf(l: TrainLayout): string {
@@ -170,25 +183,29 @@ export function trainPairForcesKernel(layout: TrainLayout): KernelDefinition<Par
         b.storage('batch_atoms', 'array<u32>', 'read');
         b.storage('dnn', 'array<f32>', 'read');
         b.storage('pair_force', 'array<f32>', 'read_write');
-        const dfn = dBindings(b, l);
-        return `${dfn}\n${inputsOf(l)}\n${entry('train.atoms', `    let i = batch_atoms[t];
-    let info = atom_info[i];
-    let first = info.z;
-    let count = atom_info[i + 1u].z - first;
-    let chunk = info.x >> 16u;
-    let nf = inputs_of(info.x & 0xffffu);
-    for (var a = 0u; a < count; a++) {
+        const loop = perChunk(dBindings(b, l), (dVec) => `    for (var a = 0u; a < count; a++) {
         var g = vec3<f32>(0.0, 0.0, 0.0);
         for (var s = 0u; s < nf; s++) {
             let q = info.w + 3u * (s * count + a);
-            g += dnn[i * ${l.maxInputs}u + s] * d_vec(chunk, q);
+            g += dn[s] * ${dVec('q')};
         }
         g *= ${lit(l.sigma)};
         let e = first + a;
         pair_force[3u * e] = g.x;
         pair_force[3u * e + 1u] = g.y;
         pair_force[3u * e + 2u] = g.z;
-    }`)}`;
+    }`);
+        // ∂NN_i/∂G̃ copied to a private array once per atom instead of read from dnn once per
+        // (function, neighbour) pair: ~25% fewer storage loads in the loop (same values)
+        return `${inputsOf(l)}\n${entry('train.atoms', `    let i = batch_atoms[t];
+    let info = atom_info[i];
+    let first = info.z;
+    let count = atom_info[i + 1u].z - first;
+    let chunk = info.x >> 16u;
+    let nf = inputs_of(info.x & 0xffffu);
+    var dn: array<f32, ${l.maxInputs}>;
+    for (var s = 0u; s < nf; s++) { dn[s] = dnn[i * ${l.maxInputs}u + s]; }
+${loop}`)}`;
     });
 }
 
@@ -256,7 +273,15 @@ export function trainGradientKernel(layout: TrainLayout): KernelDefinition<Param
         b.storage('force_residual', 'array<f32>', 'read');
         b.storage('alpha', 'array<f32>', 'read');
         b.storage('atom_grad', 'array<f32>', 'read_write');
-        const dfn = dBindings(b, l);
+        const chunks = dBindings(b, l);
+        const tangentLoops = l.networks.map((net) => perChunk(chunks, (dVec) => `    for (var a = 0u; a < count; a++) {
+        let j = entry_atom[first + a];
+        let r = ${vec3At('force_residual', 'j')} - fi;
+        for (var s = 0u; s < ${upto(net.inputs)}; s++) {
+            let q = info.w + 3u * (s * count + a);
+            ty0[s] += dot(r, ${dVec('q')});
+        }
+    }`));
         const fns = l.networks.map((net, e) => {
             const L = net.layers.length;
             const lines = [`fn gradient_${e}(i: u32, t: u32, info: vec4<u32>) {`];
@@ -266,14 +291,7 @@ export function trainGradientKernel(layout: TrainLayout): KernelDefinition<Param
     let chunk = info.x >> 16u;
     let fi = ${vec3At('force_residual', 'i')};
     var ty0: array<f32, ${Math.max(1, net.inputs)}>;
-    for (var a = 0u; a < count; a++) {
-        let j = entry_atom[first + a];
-        let r = ${vec3At('force_residual', 'j')} - fi;
-        for (var s = 0u; s < ${upto(net.inputs)}; s++) {
-            let q = info.w + 3u * (s * count + a);
-            ty0[s] += dot(r, d_vec(chunk, q));
-        }
-    }`);
+${tangentLoops[e]!}`);
             lines.push(...forward(l, e, true, true));
             const row = `t * ${l.maxCount}u`;
             lines.push(`    var yb${L}: array<f32, 1>;`, `    var tb${L}: array<f32, 1>;`);
@@ -310,42 +328,59 @@ export function trainGradientKernel(layout: TrainLayout): KernelDefinition<Param
             lines.push('}');
             return lines.join('\n');
         });
-        return `${ACTIVATION_FUNCTIONS}\n${ACTIVATION_SECOND}\n${dfn}\n${fns.join('\n\n')}\n\n${entry('train.atoms', `    let i = batch_atoms[t];\n    let info = atom_info[i];\n${elementSwitch(l, (e) => `gradient_${e}(i, t, info);`)}`)}`;
+        return `${ACTIVATION_FUNCTIONS}\n${ACTIVATION_SECOND}\n${fns.join('\n\n')}\n\n${entry('train.atoms', `    let i = batch_atoms[t];\n    let info = atom_info[i];\n${elementSwitch(l, (e) => `gradient_${e}(i, t, info);`)}`)}`;
     });
 }
 
 // ---------------------------------------------------------------- TrainReduce
+/** WGSL: s = Σ_{t in the element's segment of the batch} atom_grad[t, q − offset(element)], stored in grad[q]. */
+function reduceBody(l: TrainLayout): string {
+    const find = l.networks.map((n, e) => `    if (q >= ${n.offset}u && q < ${n.offset + n.count}u) { e = ${e}u; p = q - ${n.offset}u; }`).join('\n');
+    return `    let q = t;
+    var e = 0u;
+    var p = 0u;
+${find}
+    var s = 0.0;
+    for (var a = segments[e]; a < segments[e + 1u]; a++) { s += atom_grad[a * ${l.maxCount}u + p]; }
+    grad[q] = s;`;
+}
+
+/** WGSL: the Adam (or gradient descent) update of weight t with gradient `g`. */
+function adamBody(g: string): string {
+    return `    let g = ${g};
+    let m = train.beta1 * adam_m[t] + (1.0 - train.beta1) * g;
+    let v = train.beta2 * adam_v[t] + (1.0 - train.beta2) * g * g;
+    adam_m[t] = m;
+    adam_v[t] = v;
+    weights[t] = weights[t] - train.lr * m / (sqrt(v) + train.eps);`;
+}
+
 /** grad[q] = Σ_{t in the element's segment of the batch} atom_grad[t, q − offset(element)]. */
 export function trainReduceKernel(layout: TrainLayout): KernelDefinition<Params> {
     return definition('TrainReduce', layout, (b, l) => {
         b.storage('segments', 'array<u32>', 'read');
         b.storage('atom_grad', 'array<f32>', 'read');
         b.storage('grad', 'array<f32>', 'read_write');
-        const find = l.networks.map((n, e) => `    if (q >= ${n.offset}u && q < ${n.offset + n.count}u) { e = ${e}u; p = q - ${n.offset}u; }`).join('\n');
-        return entry('train.weights', `    let q = t;
-    var e = 0u;
-    var p = 0u;
-${find}
-    var s = 0.0;
-    for (var a = segments[e]; a < segments[e + 1u]; a++) { s += atom_grad[a * ${l.maxCount}u + p]; }
-    grad[q] = s;`);
+        return entry('train.weights', reduceBody(l));
     });
 }
 
-// ---------------------------------------------------------------- TrainAdam
-/** m ← β₁m + (1−β₁)g, v ← β₂v + (1−β₂)g², w ← w − lr̂ m/(√v + ε̂), lr̂ and ε̂ bias-corrected by the host. */
-export function trainAdamKernel(layout: TrainLayout): KernelDefinition<Params> {
-    return definition('TrainAdam', layout, (b) => {
-        b.storage('grad', 'array<f32>', 'read');
+// ---------------------------------------------------------------- TrainReduceAdam
+/**
+ * TrainReduce, then m ← β₁m + (1−β₁)g, v ← β₂v + (1−β₂)g², w ← w − lr̂ m/(√v + ε̂) (lr̂ and ε̂
+ * bias-corrected by the host) with g the weight's own sum: one dispatch, not a reduction and then an
+ * Adam pass (a dispatch costs ~0.07 ms on lavapipe whatever its size). The same f32 arithmetic as
+ * the two passes, so the same weights bit for bit.
+ */
+export function trainReduceAdamKernel(layout: TrainLayout): KernelDefinition<Params> {
+    return definition('TrainReduceAdam', layout, (b, l) => {
+        b.storage('segments', 'array<u32>', 'read');
+        b.storage('atom_grad', 'array<f32>', 'read');
+        b.storage('grad', 'array<f32>', 'read_write');
         b.storage('weights', 'array<f32>', 'read_write');
         b.storage('adam_m', 'array<f32>', 'read_write');
         b.storage('adam_v', 'array<f32>', 'read_write');
-        return entry('train.weights', `    let g = grad[t];
-    let m = train.beta1 * adam_m[t] + (1.0 - train.beta1) * g;
-    let v = train.beta2 * adam_v[t] + (1.0 - train.beta2) * g * g;
-    adam_m[t] = m;
-    adam_v[t] = v;
-    weights[t] = weights[t] - train.lr * m / (sqrt(v) + train.eps);`);
+        return entry('train.weights', `${reduceBody(l)}\n${adamBody('s')}`);
     });
 }
 
