@@ -467,7 +467,9 @@ export function angularValues(group: AngularGroup, tables: NeighborTables, table
 /**
  * Adds Σ_s w_s ∂T_s/∂r_j to slot a's force entry and Σ_s w_s ∂T_s/∂r_k to slot b's for each pair (one visit):
  *   ∂T/∂r_j = T_1 d1/r1 − T_3 v3/r3 + T_c (d2/(r1 r2) − cos θ d1/r1²)
+ *           = (T_1/r1 − T_c cos θ/r1² + T_3/r3) d1 + (T_c/(r1 r2) − T_3/r3) d2
  *   ∂T/∂r_k = T_2 d2/r2 + T_3 v3/r3 + T_c (d1/(r1 r2) − cos θ d2/r2²)
+ *           = (T_2/r2 − T_c cos θ/r2² + T_3/r3) d2 + (T_c/(r1 r2) − T_3/r3) d1
  * Slot a's sum stays in a register over all its partners. The chunk's partners are visited along
  * diagonals (lane l meets slot c + (l + j) mod LANES at step j), so at every step each chunk slot is
  * met by exactly one lane, which hands its part to the slot's owner (one shuffle, lane-exchange.ts): no
@@ -514,10 +516,13 @@ var g2 = 0.0;
 var g3 = 0.0;
 var gc = 0.0;
 ${lines.join('\n')}
-let inv12 = inv_r1 * inv_r2;
-let v3g = select(${zero}, g3 / max(r3, 1e-30) * v3, r3 > 0.0);
-ga += select(${zero}, g1 * inv_r1 * d1.xyz + gc * (d2.xyz * inv12 - cos_t * inv_r1 * inv_r1 * d1.xyz) - v3g, valid);
-let gb = select(${zero}, g2 * inv_r2 * d2.xyz + gc * (d1.xyz * inv12 - cos_t * inv_r2 * inv_r2 * d2.xyz) + v3g, valid);
+// in the basis (d1, d2), v3 = d2 − d1: scalar coefficients first, then two vector multiply-adds each
+let u3 = select(0.0, g3 / max(r3, 1e-30), r3 > 0.0);
+let mixed = select(0.0, gc * inv_r1 * inv_r2 - u3, valid);
+let own1 = select(0.0, g1 * inv_r1 - gc * cos_t * inv_r1 * inv_r1 + u3, valid);
+let own2 = select(0.0, g2 * inv_r2 - gc * cos_t * inv_r2 * inv_r2 + u3, valid);
+ga += own1 * d1.xyz + mixed * d2.xyz;
+let gb = own2 * d2.xyz + mixed * d1.xyz;
 ${exchange.deliver('gb', 'gb_mine')}`;
     return pairLoops(group, body, tables, exchange, {
         before: `var ga = ${zero};`,
