@@ -185,11 +185,16 @@ export function forceKernel(model: ModelIR, capacity: number, plan = planDescrip
     };
 }
 
-export function networkKernel(model: ModelIR, consts: NetworkConstants, plan = planDescriptors(model)): KernelDefinition<{ model: string; layout: string }> {
+export function networkKernel(
+    model: ModelIR, consts: NetworkConstants, plan = planDescriptors(model), subgroups = true,
+): KernelDefinition<{ model: string; layout: string; subgroups: boolean }> {
     return {
         name: 'Network',
-        params: { model: modelKey(model), layout: JSON.stringify(consts) },
+        params: { model: modelKey(model), layout: JSON.stringify(consts), subgroups },
         workgroupSize: WORKGROUP_SIZE,
+        // the shuffles run under subgroupAny branches: uniform over the subgroup, which WGSL's
+        // analysis (workgroup uniformity) cannot see
+        directives: subgroups ? ['enable subgroups', 'diagnostic(off, subgroup_uniformity)'] : [],
         shaderBody: (b) => {
             commonBindings(b);
             b.storage('species', 'array<u32>', 'read');
@@ -197,26 +202,60 @@ export function networkKernel(model: ModelIR, consts: NetworkConstants, plan = p
             b.storage('weights', 'array<f32>', 'read');
             b.storage('energy', 'array<f32>', 'read_write');
             b.storage('dedg', 'array<f32>', 'read_write');
-            const fns = model.networks.map((net, s) => networkFunction(net, s, plan.maxFunctions, consts));
-            return `${DIMS}\n${ACTIVATION_FUNCTIONS}\n${fns.join('\n\n')}\n\n${entry(speciesSwitch(model, (s) => `network_${s}(i);`))}`;
+            const fns = model.networks.map((net, s) => networkFunction(net, s, plan.maxFunctions, consts, subgroups));
+            const main = subgroups
+                ? `@compute @workgroup_size(${WORKGROUP_SIZE})
+fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(subgroup_invocation_id) sl: u32) {
+    if (dims.n_atoms == 0u) { return; }
+    // every lane of a subgroup takes part in each element's network that one of them needs (the
+    // weights are loaded together); a lane keeps the results of its own element only
+    let live = gid.x < dims.n_atoms;
+    let i = min(gid.x, dims.n_atoms - 1u);
+    let sp = species[i];
+${model.elements.map((_, e) => `    if (subgroupAny(live && sp == ${e}u)) { network_${e}(i, sl, live && sp == ${e}u); }`).join('\n')}
+}`
+                : entry(speciesSwitch(model, (e) => `network_${e}(i, 0u, true);`));
+            return `${DIMS}\n${ACTIVATION_FUNCTIONS}\n${fns.join('\n\n')}\n\n${main}`;
         },
     };
 }
 
 /**
+ * A WGSL loop adding Σ_k weights[offset(k)] · vec[k] over k < count to `acc`. With subgroups, the
+ * lanes of each group of 8 load 8 consecutive weights at once and pass them round by shuffles: on
+ * lavapipe a weight read at a loop index is a bounds-checked scalar load per lane, so one read now
+ * serves eight (reads past the end are discarded, robust access keeps them in bounds).
+ */
+function weightedSum(acc: string, count: number, offset: (k: string) => string, vec: (k: string) => string, subgroups: boolean, indent = '        '): string {
+    if (!subgroups) return `for (var k = 0u; k < ${count}u + dims.opaque_zero; k++) { ${acc} += weights[${offset('k')}] * ${vec('k')}; }`;
+    return `for (var k0 = 0u; k0 < ${count}u + dims.opaque_zero; k0 += 8u) {
+${indent}    let wl = weights[${offset('k0 + (sl & 7u)')}];
+${indent}    for (var m = 0u; m < min(8u, ${count}u - k0); m++) { ${acc} += subgroupShuffle(wl, (sl & ~7u) | m) * ${vec('k0 + m')}; }
+${indent}}`;
+}
+
+/**
  * Forward: y⁰ = G̃ = (G − c) a + d; x^l = (b^l + W^l y^{l−1}) [/ n_{l−1} with normalize_nodes]; y^l = f_l(x^l).
  * Backward: δ^L = f_L'(x^L); δ^{l−1} = f'_{l−1}(x^{l−1}) ⊙ (W^lᵀ δ^l) [/ n_{l−1}]; dE/dG = a ⊙ W¹ᵀδ¹ [/n_0],
- * times the energy scale so that dE/dG is in eV.
+ * times the energy scale so that dE/dG is in eV. `mine`: this lane's atom has this element (stores).
  */
-function networkFunction(net: NetworkIR, s: number, stride: number, consts: NetworkConstants): string {
+function networkFunction(net: NetworkIR, s: number, stride: number, consts: NetworkConstants, subgroups: boolean): string {
     const sizes = [net.inputs, ...net.layers.map((l) => l.size)];
     const offsets = consts.layerOffsets[s]!;
     const so = consts.scalingOffsets[s]!;
     const n0 = net.inputs;
     const lines: string[] = [];
-    lines.push(`fn network_${s}(i: u32) {`);
+    // scaling vectors a, c, d read one 8-chunk at a time (with subgroups) like the weights
+    const scaling = (j: string) => subgroups
+        ? ['a', 'c', 'd'].map((v, k) => `subgroupShuffle(s${v}, (sl & ~7u) | (${j} & 7u))`) as [string, string, string]
+        : [`weights[${so}u + ${j}]`, `weights[${so + n0}u + ${j}]`, `weights[${so + 2 * n0}u + ${j}]`] as [string, string, string];
+    const scalingLoad = subgroups
+        ? `let sa = weights[${so}u + (j & ~7u) + (sl & 7u)]; let sc = weights[${so + n0}u + (j & ~7u) + (sl & 7u)]; let sd = weights[${so + 2 * n0}u + (j & ~7u) + (sl & 7u)]; `
+        : '';
+    const [a, c, d] = scaling('j');
+    lines.push(`fn network_${s}(i: u32, sl: u32, mine: bool) {`);
     lines.push(`    var y0: array<f32, ${Math.max(1, net.inputs)}>;`);
-    lines.push(`    for (var j = 0u; j < ${n0}u + dims.opaque_zero; j++) { y0[j] = (g[i * ${stride}u + j] - weights[${so + n0}u + j]) * weights[${so}u + j] + weights[${so + 2 * n0}u + j]; }`);
+    lines.push(`    for (var j = 0u; j < ${n0}u + dims.opaque_zero; j++) { ${scalingLoad}y0[j] = (g[i * ${stride}u + j] - ${c}) * ${a} + ${d}; }`);
     net.layers.forEach((layer, l) => {
         const n = layer.size;
         const nin = sizes[l]!;
@@ -227,14 +266,14 @@ function networkFunction(net: NetworkIR, s: number, stride: number, consts: Netw
         lines.push(`    for (var k = 0u; k < ${n}u + dims.opaque_zero; k++) {
         var x = weights[${w + n * nin}u + k];
         let row = ${w}u + k * ${nin}u;
-        for (var j = 0u; j < ${nin}u + dims.opaque_zero; j++) { x += weights[row + j] * y${l}[j]; }
+        ${weightedSum('x', nin, (j) => `row + ${j}`, (j) => `y${l}[${j}]`, subgroups)}
         let fx = ${activationExpression(layer.activation, `(x${norm})`)};
         y${l + 1}[k] = fx.x;
         dy${l + 1}[k] = fx.y;
     }`);
     });
     const L = net.layers.length;
-    lines.push(`    energy[i] = y${L}[0];`);
+    lines.push(`    if (mine) { energy[i] = y${L}[0]; }`);
     // backward: delta^L = f'(x^L)
     lines.push(`    var delta${L}: array<f32, ${sizes[L]}>;`);
     lines.push(`    for (var k = 0u; k < ${sizes[L]}u + dims.opaque_zero; k++) { delta${L}[k] = dy${L}[k]; }`);
@@ -248,11 +287,11 @@ function networkFunction(net: NetworkIR, s: number, stride: number, consts: Netw
         lines.push(`    var delta${target}: array<f32, ${Math.max(1, nin)}>;`);
         lines.push(`    for (var j = 0u; j < ${nin}u + dims.opaque_zero; j++) {
         var t = 0.0;
-        for (var k = 0u; k < ${n}u + dims.opaque_zero; k++) { t += weights[${w}u + k * ${nin}u + j] * delta${l}[k]; }
+        ${weightedSum('t', n, (k) => `${w}u + (${k}) * ${nin}u + j`, (k) => `delta${l}[${k}]`, subgroups)}
         delta${target}[j] = t${norm}${deriv};
     }`);
     }
-    lines.push(`    for (var j = 0u; j < ${n0}u + dims.opaque_zero; j++) { dedg[i * ${stride}u + j] = ${lit(consts.energyScale)} * weights[${so}u + j] * delta0[j]; }`);
+    lines.push(`    for (var j = 0u; j < ${n0}u + dims.opaque_zero; j++) { ${scalingLoad}if (mine) { dedg[i * ${stride}u + j] = ${lit(consts.energyScale)} * ${a} * delta0[j]; } }`);
     lines.push('}');
     return lines.join('\n');
 }
