@@ -149,6 +149,11 @@ try {
         const kernels = await timeIt(() => gpuFixed.evaluate(s), 5);
         const full = await timeIt(() => gpuFull.evaluate(s), 3);
         console.log(`${name} (${n} atoms): WebGPU ${(1000 * kernels / n).toFixed(1)} µs/atom with a reused neighbour list, ${(1000 * full / n).toFixed(1)} µs/atom including it`);
+        // per kernel, medians of 5 (CPU time of this process: lavapipe's threads run the kernels)
+        const runs = [];
+        for (let r = 0; r < 5; r++) runs.push(await gpuFixed.profileKernels());
+        const perKernel = runs[0].map((p, k) => `${p.kernel} ${median(runs.map((x) => x[k].ms)).toFixed(1)} ms (${median(runs.map((x) => x[k].cpuMs)).toFixed(1)} CPU)`);
+        console.log(`  per kernel: ${perKernel.join(', ')}`);
         if (reference) {
             const ref = await timeIt(() => reference(model, params, s), 1);
             console.log(`  float64 reference ${(1000 * ref / n).toFixed(1)} µs/atom; WebGPU is ${(ref / kernels).toFixed(1)}× faster`);

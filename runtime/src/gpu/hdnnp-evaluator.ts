@@ -166,14 +166,7 @@ export class GpuEvaluator {
         const n = slots.atoms;
         const { kernels: k, buffers: b } = await this.upload(slots, species);
         if (process.env['NNP_PROFILE_KERNELS']) {
-            for (const pass of this.passes(k, b)) {
-                const t0 = performance.now();
-                const enc = device.createCommandEncoder();
-                encodeDispatch(enc, pass.kernel, pass.bindGroup, n);
-                q.submit([enc.finish()]);
-                await waitForQueue(device);
-                process.stderr.write(`${pass.kernel.label}: ${(performance.now() - t0).toFixed(2)} ms\n`);
-            }
+            for (const p of await this.profileKernels()) process.stderr.write(`${p.kernel}: ${p.ms.toFixed(2)} ms (${p.cpuMs.toFixed(2)} ms CPU)\n`);
         }
         await withValidation(device, 'HDNNP evaluation', () => {
             const enc = device.createCommandEncoder({ label: 'hdnnp' });
@@ -199,6 +192,28 @@ export class GpuEvaluator {
             [k.gather, { dims, pf: b.pf, counts: b.counts, rev_offsets: b.revOffsets, rev_slots: b.revSlots, forces: b.forces }],
         ];
         return bound.map(([kernel, buffers]) => ({ kernel, bindGroup: createBindGroup(device, kernel, buffers) }));
+    }
+
+    /**
+     * Each kernel of the last evaluation in a submit of its own: wall milliseconds and the CPU
+     * milliseconds of this process meanwhile (on a CPU driver such as lavapipe, the kernel's own cost,
+     * less sensitive to other load than the wall time).
+     */
+    async profileKernels(): Promise<Array<{ kernel: string; ms: number; cpuMs: number }>> {
+        if (!this.last || !this.buffers) throw new Error('profileKernels: evaluate a structure first');
+        const device = this.ctx.device;
+        const out: Array<{ kernel: string; ms: number; cpuMs: number }> = [];
+        for (const pass of this.passes(this.last.kernels, this.buffers)) {
+            const enc = device.createCommandEncoder();
+            encodeDispatch(enc, pass.kernel, pass.bindGroup, this.last.atoms);
+            const t0 = performance.now();
+            const c0 = process.cpuUsage();
+            device.queue.submit([enc.finish()]);
+            await waitForQueue(device);
+            const c = process.cpuUsage(c0);
+            out.push({ kernel: pass.kernel.label, ms: performance.now() - t0, cpuMs: (c.user + c.system) / 1000 });
+        }
+        return out;
     }
 
     /**
