@@ -22,8 +22,6 @@ import type { LaneExchange, Published } from './lane-exchange.js';
 import { LANES } from './lanes.js';
 import { compactFunction, cutoffFunction } from './wgsl-functions.js';
 
-export { LANES };
-
 /** Collects the helper functions (cutoffs, compact windows) a kernel needs, deduplicated. */
 export class FunctionTable {
     private readonly byKey = new Map<string, { name: string; code: string }>();
@@ -187,40 +185,46 @@ export class NeighborTables {
 
 /**
  * One function's term for the current pair, written branch-free: on the CPU driver each SIMD lane
- * is an atom at a different pair, so an `if` per term runs both ways under a mask anyway; a 0/1
- * factor instead made the water kernels 1.4–1.6× faster (measured).
+ * holds a different pair, so an `if` per term runs both ways under a mask anyway; a 0/1 factor
+ * instead made the water kernels 1.4–1.6× faster (measured). `lets` compute the term's factors
+ * (zero outside its window, or where 1 + λ cos θ ≤ 0).
  */
-interface AngularTerm {
-    /** Lets computing the term's factors (zero outside its window, or where 1 + λ cos θ ≤ 0). */
+type AngularTerm = CompactTerm | GaussianTerm;
+
+/** Compact types (21, 22, 24, 25): the value T and ∂T/∂r1, ∂T/∂r2, ∂T/∂r3, ∂T/∂cos θ. */
+interface CompactTerm {
+    readonly kind: 'compact';
     readonly lets: string[];
-    /** Value T and its partial derivatives ∂T/∂r1, ∂T/∂r2, ∂T/∂r3, ∂T/∂cos θ. */
     readonly value: string;
     readonly d1: string;
     readonly d2: string;
     readonly d3: string;
     readonly dc: string;
-    /**
-     * For the Gaussian types (3, 9, 13): T = P(cos θ) x ff with the angular factor
-     * P = 2^{1−ζ} (1 + λ cos θ)^ζ, x = exp(−η Σ (r − r_s)²) and ff the cutoff product. Functions that
-     * share x and ff (a class) are summed through their angular factors first, so a function costs a
-     * multiply-add or two per pair instead of a full term and four derivatives.
-     */
-    readonly gaussian?: {
-        /** Key of the cutoff product: functions with equal keys share ff and its derivatives. */
-        readonly ffKey: string;
-        readonly ff: string;
-        /** ∂ff/∂r1, ∂ff/∂r2, ∂ff/∂r3. */
-        readonly dff: readonly [string, string, string];
-        readonly narrow: boolean;
-        /** Key of the exponential: equal within a class (with equal ffKey). */
-        readonly xKey: string;
-        readonly x: string;
-        readonly eta: number;
-        readonly rshift: number;
-        /** P and dP/dcos θ. */
-        readonly angular: string;
-        readonly dAngular: string;
-    };
+}
+
+/**
+ * Gaussian types (3, 9, 13): T = P(cos θ) x ff with the angular factor P = 2^{1−ζ} (1 + λ cos θ)^ζ,
+ * x = exp(−η Σ (r − r_s)²) and ff the cutoff product. Functions that share x and ff (a class) are
+ * summed through their angular factors first, so a function costs a multiply-add or two per pair
+ * instead of a full term and four derivatives.
+ */
+interface GaussianTerm {
+    readonly kind: 'gaussian';
+    readonly lets: string[];
+    /** Key of the cutoff product: functions with equal keys share ff and its derivatives. */
+    readonly ffKey: string;
+    readonly ff: string;
+    /** ∂ff/∂r1, ∂ff/∂r2, ∂ff/∂r3. */
+    readonly dff: readonly [string, string, string];
+    readonly narrow: boolean;
+    /** Key of the exponential: equal within a class (with equal ffKey). */
+    readonly xKey: string;
+    readonly x: string;
+    readonly eta: number;
+    readonly rshift: number;
+    /** P and dP/dcos θ. */
+    readonly angular: string;
+    readonly dAngular: string;
 }
 
 /**
@@ -311,6 +315,7 @@ function angularTerm(f: SymmetryFunctionIR, k: number, tables: NeighborTables, t
         ];
         const rad = `c1_${k}.x * c2_${k}.x * c3_${k}.x`;
         return {
+            kind: 'compact',
             lets,
             value: `${rad} * ca_${k}.x`,
             d1: `c1_${k}.y * c2_${k}.x * c3_${k}.x * ca_${k}.x`,
@@ -322,44 +327,33 @@ function angularTerm(f: SymmetryFunctionIR, k: number, tables: NeighborTables, t
     }
     const fc = tables.cutoffOf(f);
     const ex = tables.expOf(f);
-    const rs = lit(f.rshift ?? 0);
-    const eta2 = lit(2 * f.eta!);
     const zeta = f.zeta!;
     const pre = 2 ** (1 - zeta);
     const f1 = `${fc.array}_a`;
     const f2 = `${fc.array}_b`;
     const f3 = narrow ? `${fc.array}_3` : 'vec2<f32>(1.0, 0.0)';
-    const lets = [
-        // 1 + λ cos θ clamped at 0, and (1+λ cos θ)^(ζ−1) (0 where 1 + λ cos θ ≤ 0), shared by the
-        // term and its derivative
-        `let bl_${k} = max(1.0 + ${lit(f.lambda!)} * cos_t, 0.0);`,
-        `let pm_${k} = select(0.0, ${power(`bl_${k}`, zeta - 1)}, bl_${k} > 0.0);`,
-        // exp(−η Σ (r − r_s)²) from the per-neighbour tables
-        `let x_${k} = ${ex}_a * ${ex}_b${narrow ? ` * ${ex}_3` : ''};`,
-        `let ff_${k} = ${f1}.x * ${f2}.x * ${f3}.x;`,
-        `let ax_${k} = ${lit(pre)} * pm_${k} * bl_${k} * x_${k};`,
-    ];
     return {
-        lets,
-        value: `ax_${k} * ff_${k}`,
-        // ∂/∂r1 [f1 f2 f3 e^{−ηS}] = (f1' f2 f3 − 2η (r1 − r_s) f1 f2 f3) e^{−ηS}; likewise r2, r3
-        d1: `ax_${k} * (${f1}.y * ${f2}.x * ${f3}.x - ${eta2} * (r1 - ${rs}) * ff_${k})`,
-        d2: `ax_${k} * (${f1}.x * ${f2}.y * ${f3}.x - ${eta2} * (r2 - ${rs}) * ff_${k})`,
-        d3: narrow ? `ax_${k} * (${f1}.x * ${f2}.x * ${f3}.y - ${eta2} * (r3 - ${rs}) * ff_${k})` : '0.0',
+        kind: 'gaussian',
+        lets: [
+            // 1 + λ cos θ clamped at 0, and (1+λ cos θ)^(ζ−1) (0 where 1 + λ cos θ ≤ 0), shared by
+            // the angular factor and its derivative
+            `let bl_${k} = max(1.0 + ${lit(f.lambda!)} * cos_t, 0.0);`,
+            `let pm_${k} = select(0.0, ${power(`bl_${k}`, zeta - 1)}, bl_${k} > 0.0);`,
+            // exp(−η Σ (r − r_s)²) from the per-neighbour values
+            `let x_${k} = ${ex}_a * ${ex}_b${narrow ? ` * ${ex}_3` : ''};`,
+        ],
+        ffKey: `${fc.array}:${narrow}`,
+        ff: `${f1}.x * ${f2}.x * ${f3}.x`,
+        // ∂/∂r1 [f1 f2 f3] = f1' f2 f3; likewise r2, r3 (the exponential's part is B and R in angularGradients)
+        dff: [`${f1}.y * ${f2}.x * ${f3}.x`, `${f1}.x * ${f2}.y * ${f3}.x`, narrow ? `${f1}.x * ${f2}.x * ${f3}.y` : '0.0'],
+        narrow,
+        xKey: `${ex}:${narrow}`,
+        x: `x_${k}`,
+        eta: f.eta!,
+        rshift: f.rshift ?? 0,
+        angular: `${lit(pre)} * pm_${k} * bl_${k}`,
         // ∂/∂cos θ [2^{1−ζ} (1+λc)^ζ] = 2^{1−ζ} ζ λ (1+λc)^{ζ−1}
-        dc: `${lit(pre * zeta * f.lambda!)} * pm_${k} * x_${k} * ff_${k}`,
-        gaussian: {
-            ffKey: `${fc.array}:${narrow}`,
-            ff: `${f1}.x * ${f2}.x * ${f3}.x`,
-            dff: [`${f1}.y * ${f2}.x * ${f3}.x`, `${f1}.x * ${f2}.y * ${f3}.x`, narrow ? `${f1}.x * ${f2}.x * ${f3}.y` : '0.0'],
-            narrow,
-            xKey: `${ex}:${narrow}`,
-            x: `x_${k}`,
-            eta: f.eta!,
-            rshift: f.rshift ?? 0,
-            angular: `${lit(pre)} * pm_${k} * bl_${k}`,
-            dAngular: `${lit(pre * zeta * f.lambda!)} * pm_${k}`,
-        },
+        dAngular: `${lit(pre * zeta * f.lambda!)} * pm_${k}`,
     };
 }
 
@@ -367,15 +361,17 @@ function angularTerm(f: SymmetryFunctionIR, k: number, tables: NeighborTables, t
  * Gaussian-type functions of a group by cutoff product (ffKey) and, within it, by exponential
  * (xKey): the classes whose angular factors are summed before x and ff are applied.
  */
-function gaussianClasses(terms: ReadonlyArray<{ t: AngularTerm; n: number; index: number; weight: number }>) {
-    const byFf = new Map<string, { g: NonNullable<AngularTerm['gaussian']>; byX: Map<string, Array<{ t: AngularTerm; n: number; index: number; weight: number }>> }>();
+type Planned<T> = { t: T; n: number; index: number; weight: number };
+
+function gaussianClasses(terms: ReadonlyArray<Planned<AngularTerm>>): Array<{ g: GaussianTerm; byX: Map<string, Array<Planned<GaussianTerm>>> }> {
+    const byFf = new Map<string, { g: GaussianTerm; byX: Map<string, Array<Planned<GaussianTerm>>> }>();
     for (const term of terms) {
-        const g = term.t.gaussian;
-        if (!g) continue;
+        const g = term.t;
+        if (g.kind !== 'gaussian') continue;
         if (!byFf.has(g.ffKey)) byFf.set(g.ffKey, { g, byX: new Map() });
         const byX = byFf.get(g.ffKey)!.byX;
         if (!byX.has(g.xKey)) byX.set(g.xKey, []);
-        byX.get(g.xKey)!.push(term);
+        byX.get(g.xKey)!.push({ ...term, t: g });
     }
     return [...byFf.values()];
 }
@@ -389,6 +385,11 @@ interface LoopHooks {
     readonly chunkAfter: string;
 }
 
+/** What a lane publishes of its chunk slot: the vector, 1/r and the per-neighbour tables. */
+export function chunkValues(tables: NeighborTables): Published[] {
+    return [{ name: 'od', type: 'vec4<f32>' }, { name: 'inv_ro', type: 'f32' }, ...tables.published('o')];
+}
+
 /**
  * Pair loops over unordered pairs {j, k} of the group's species: slot a < b when p = q. The lanes
  * take slots a = a0 + lane; partners come in chunks c (lane l loads slot c + l, clamped to the range)
@@ -397,11 +398,6 @@ interface LoopHooks {
  * chunks start at a0, so a chunk shares the lanes' alignment and slot s is always owned by lane
  * (s − start) mod LANES, as slot a and as slot c + lane alike.
  */
-/** What a lane publishes of its chunk slot: the vector, 1/r and the per-neighbour tables. */
-export function chunkValues(tables: NeighborTables): Published[] {
-    return [{ name: 'od', type: 'vec4<f32>' }, { name: 'inv_ro', type: 'f32' }, ...tables.published('o')];
-}
-
 function pairLoops(group: AngularGroup, body: string, tables: NeighborTables, exchange: LaneExchange, hooks: LoopHooks, diagonal = false): string {
     const same = group.p === group.q;
     const aEnd = `nb_range[rb + ${group.p + 1}u]`;
@@ -448,12 +444,12 @@ export function angularValues(group: AngularGroup, tables: NeighborTables, table
     const lines: string[] = terms.flatMap(({ t }) => t.lets);
     // Gaussian types: T = P x ff, with x ff (masked to the valid pairs) shared by a class
     gaussianClasses(terms).forEach(({ byX }, c) => [...byX.values()].forEach((members, e) => {
-        const { ff, x } = members[0]!.t.gaussian!;
+        const { ff, x } = members[0]!.t;
         lines.push(`let xf_${c}_${e} = select(0.0, ${x} * ${ff}, valid);`);
-        for (const { t, n, weight } of members) lines.push(`part_${n} += ${weight === 1 ? '' : `${lit(weight)} * `}${t.gaussian!.angular} * xf_${c}_${e};`);
+        for (const { t, n, weight } of members) lines.push(`part_${n} += ${weight === 1 ? '' : `${lit(weight)} * `}${t.angular} * xf_${c}_${e};`);
     }));
     for (const { t, n, weight } of terms) {
-        if (!t.gaussian) lines.push(`part_${n} += select(0.0, ${weight === 1 ? '' : `${lit(weight)} * `}${t.value}, valid);`);
+        if (t.kind === 'compact') lines.push(`part_${n} += select(0.0, ${weight === 1 ? '' : `${lit(weight)} * `}${t.value}, valid);`);
     }
     // Blocked summation: each slot a sums its partners into a partial first, so a G that is a
     // sum of thousands of pair terms accumulates rounding over ~100 + ~100 additions, not thousands
@@ -480,7 +476,7 @@ export function angularGradients(group: AngularGroup, tables: NeighborTables, ta
     const lines: string[] = terms.flatMap(({ t }) => t.lets);
     const w = (index: number, weight: number) => `w_${index}${weight === 1 ? '' : ` * ${lit(weight)}`}`;
     for (const { t, index, weight } of terms) {
-        if (t.gaussian) continue;
+        if (t.kind !== 'compact') continue;
         const wt = w(index, weight);
         lines.push(`g1 += ${wt} * ${t.d1};`, `g2 += ${wt} * ${t.d2};`, `g3 += ${wt} * ${t.d3};`, `gc += ${wt} * ${t.dc};`);
     }
@@ -491,9 +487,9 @@ export function angularGradients(group: AngularGroup, tables: NeighborTables, ta
     gaussianClasses(terms).forEach(({ g, byX }, c) => {
         const sums = { a: [] as string[], b: [] as string[], r: [] as string[], c: [] as string[] };
         [...byX.values()].forEach((members, e) => {
-            const q = members.map(({ t, index, weight }) => `${w(index, weight)} * ${t.gaussian!.angular}`).join(' + ');
-            const dq = members.map(({ t, index, weight }) => `${w(index, weight)} * ${t.gaussian!.dAngular}`).join(' + ');
-            const { x, eta, rshift } = members[0]!.t.gaussian!;
+            const q = members.map(({ t, index, weight }) => `${w(index, weight)} * ${t.angular}`).join(' + ');
+            const dq = members.map(({ t, index, weight }) => `${w(index, weight)} * ${t.dAngular}`).join(' + ');
+            const { x, eta, rshift } = members[0]!.t;
             lines.push(`let xq_${c}_${e} = ${x} * (${q});`, `let xd_${c}_${e} = ${x} * (${dq});`);
             sums.a.push(`xq_${c}_${e}`);
             sums.b.push(`${lit(eta)} * xq_${c}_${e}`);

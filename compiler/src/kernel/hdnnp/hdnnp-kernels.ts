@@ -10,7 +10,8 @@
 //   species (N);  g, dedg (N·G_max);  energy (N);  pf (N·M) vec4;  virial (N·9);  forces (N) vec4
 import type { ModelIR, NetworkIR } from '../../ir/model-ir.js';
 import { f32Literal as lit, type BindingRegistry, type KernelDefinition } from '../wgsl-builder.js';
-import { angularGradients, angularValues, chunkValues, FunctionTable, LANES, NeighborTables, radialGradients, radialValues } from './descriptor-code.js';
+import { angularGradients, angularValues, chunkValues, FunctionTable, NeighborTables, radialGradients, radialValues } from './descriptor-code.js';
+import { LANES } from './lanes.js';
 import { SUBGROUP_EXCHANGE, WORKGROUP_EXCHANGE, type LaneExchange } from './lane-exchange.js';
 import { planDescriptors, type DescriptorPlan } from './descriptor-plan.js';
 import { ACTIVATION_FUNCTIONS, activationExpression, CORE_FUNCTIONS } from './wgsl-functions.js';
@@ -89,8 +90,9 @@ function elementFunctions(
 ): string {
     const table = new FunctionTable();
     const stride = model.elements.length + 1;
-    const fns = plan.elements.map((el) => {
-        const tables = new NeighborTables(el.angular.flatMap((g) => g.functions), table);
+    const tablesOf = plan.elements.map((el) => new NeighborTables(el.angular.flatMap((g) => g.functions), table));
+    const fns = plan.elements.map((el, e) => {
+        const tables = tablesOf[e]!;
         return `fn ${prefix}_${el.species}(i: u32, lane: u32) {
     let base = i * dims.max_neighbors;
     let rb = i * ${stride}u;
@@ -98,7 +100,7 @@ function elementFunctions(
     ${body(el, tables, table)}
 }`;
     });
-    const published = plan.elements.flatMap((el) => chunkValues(new NeighborTables(el.angular.flatMap((g) => g.functions), table)));
+    const published = tablesOf.flatMap(chunkValues);
     return `${DIMS}\n${CORE_FUNCTIONS}\n${table.code()}\n${exchange.declarations(published)}\n${fns.join('\n\n')}\n\n${laneEntry(model, prefix, exchange)}`;
 }
 
@@ -245,17 +247,9 @@ function networkFunction(net: NetworkIR, s: number, stride: number, consts: Netw
     const so = consts.scalingOffsets[s]!;
     const n0 = net.inputs;
     const lines: string[] = [];
-    // scaling vectors a, c, d read one 8-chunk at a time (with subgroups) like the weights
-    const scaling = (j: string) => subgroups
-        ? ['a', 'c', 'd'].map((v, k) => `subgroupShuffle(s${v}, (sl & ~7u) | (${j} & 7u))`) as [string, string, string]
-        : [`weights[${so}u + ${j}]`, `weights[${so + n0}u + ${j}]`, `weights[${so + 2 * n0}u + ${j}]`] as [string, string, string];
-    const scalingLoad = subgroups
-        ? `let sa = weights[${so}u + (j & ~7u) + (sl & 7u)]; let sc = weights[${so + n0}u + (j & ~7u) + (sl & 7u)]; let sd = weights[${so + 2 * n0}u + (j & ~7u) + (sl & 7u)]; `
-        : '';
-    const [a, c, d] = scaling('j');
     lines.push(`fn network_${s}(i: u32, sl: u32, mine: bool) {`);
     lines.push(`    var y0: array<f32, ${Math.max(1, net.inputs)}>;`);
-    lines.push(`    for (var j = 0u; j < ${n0}u + dims.opaque_zero; j++) { ${scalingLoad}y0[j] = (g[i * ${stride}u + j] - ${c}) * ${a} + ${d}; }`);
+    lines.push(`    for (var j = 0u; j < ${n0}u + dims.opaque_zero; j++) { y0[j] = (g[i * ${stride}u + j] - weights[${so + n0}u + j]) * weights[${so}u + j] + weights[${so + 2 * n0}u + j]; }`);
     net.layers.forEach((layer, l) => {
         const n = layer.size;
         const nin = sizes[l]!;
@@ -291,7 +285,7 @@ function networkFunction(net: NetworkIR, s: number, stride: number, consts: Netw
         delta${target}[j] = t${norm}${deriv};
     }`);
     }
-    lines.push(`    for (var j = 0u; j < ${n0}u + dims.opaque_zero; j++) { ${scalingLoad}if (mine) { dedg[i * ${stride}u + j] = ${lit(consts.energyScale)} * ${a} * delta0[j]; } }`);
+    lines.push(`    for (var j = 0u; j < ${n0}u + dims.opaque_zero; j++) { if (mine) { dedg[i * ${stride}u + j] = ${lit(consts.energyScale)} * weights[${so}u + j] * delta0[j]; } }`);
     lines.push('}');
     return lines.join('\n');
 }
