@@ -135,13 +135,16 @@ pf[base + a] += vec4<f32>(dgdr / r * d.xyz, 0.0);`);
 
 /**
  * Per-neighbour quantities an element's angular functions share, computed once per slot and chunk
- * (not per pair): cutoff values (f_c, f_c') per distinct cutoff, and exp(−η (r − r_s)²) per distinct
- * (η, r_s). Then exp(−η Σ (r − r_s)²) = e(r_ij) e(r_ik) e(r_jk) costs one exp per pair instead of
- * one per term.
+ * (not per pair), per distinct cutoff f_c and (η, r_s):
+ *   nfc = (f_c, f_c')(r),  nex = exp(−η (r − r_s)²),  npx = nex f_c  (a slot's whole factor in a term),
+ *   nrho = f_c'/f_c (0 where f_c = 0), so that ∂(npx)/∂r = npx (nrho − 2η (r − r_s)).
+ * A pair's term then needs npx(r_ij) npx(r_ik) and, for narrow functions, exp(−η (r_jk − r_s)²) f_c(r_jk):
+ * one exp per pair instead of one per term.
  */
 export class NeighborTables {
     private readonly cutoffs = new Map<string, { index: number; fn: string }>();
     private readonly exps = new Map<string, { index: number; eta: number; rshift: number }>();
+    private readonly products = new Map<string, { cutoff: number; exp: number }>();
 
     constructor(functions: readonly PlannedFunction[], private readonly table: FunctionTable) {
         for (const { f } of functions) {
@@ -150,34 +153,47 @@ export class NeighborTables {
             if (!this.cutoffs.has(fn)) this.cutoffs.set(fn, { index: this.cutoffs.size, fn });
             const key = `${f.eta}:${f.rshift ?? 0}`;
             if (!this.exps.has(key)) this.exps.set(key, { index: this.exps.size, eta: f.eta!, rshift: f.rshift ?? 0 });
+            const cutoff = this.cutoffs.get(fn)!.index;
+            const exp = this.exps.get(key)!.index;
+            this.products.set(`${cutoff}_${exp}`, { cutoff, exp });
         }
     }
 
-    cutoffOf(f: SymmetryFunctionIR): { array: string; fn: string } {
+    cutoffOf(f: SymmetryFunctionIR): { array: string; fn: string; rho: string } {
         const e = this.cutoffs.get(this.table.cutoff(f.cutoff!))!;
-        return { array: `nfc_${e.index}`, fn: e.fn };
+        return { array: `nfc_${e.index}`, fn: e.fn, rho: `nrho_${e.index}` };
     }
 
     expOf(f: SymmetryFunctionIR): string {
         return `nex_${this.exps.get(`${f.eta}:${f.rshift ?? 0}`)!.index}`;
     }
 
-    /** Lets `nfc_<k>_<suffix>` and `nex_<k>_<suffix>` at distance `r` (unused ones are dropped by the compiler). */
+    /** The name of exp(−η (r − r_s)²) f_c(r) of f's (η, r_s) and cutoff. */
+    productOf(f: SymmetryFunctionIR): string {
+        const cutoff = this.cutoffs.get(this.table.cutoff(f.cutoff!))!.index;
+        return `npx_${cutoff}_${this.exps.get(`${f.eta}:${f.rshift ?? 0}`)!.index}`;
+    }
+
+    /** Lets of every table at distance `r`, named `<table>_<suffix>` (unused ones are dropped by the compiler). */
     values(r: string, suffix: string): string {
-        const lines = [...this.cutoffs.values()].map((c) => `let nfc_${c.index}_${suffix} = ${c.fn}(${r});`);
+        const lines = [...this.cutoffs.values()].flatMap((c) => [
+            `let nfc_${c.index}_${suffix} = ${c.fn}(${r});`,
+            `let nrho_${c.index}_${suffix} = select(0.0, nfc_${c.index}_${suffix}.y / nfc_${c.index}_${suffix}.x, nfc_${c.index}_${suffix}.x > 0.0);`,
+        ]);
         for (const e of this.exps.values()) lines.push(`let nex_${e.index}_${suffix} = exp(${lit(-e.eta)} * (${r} - ${lit(e.rshift)}) * (${r} - ${lit(e.rshift)}));`);
+        for (const { cutoff, exp } of this.products.values()) lines.push(`let npx_${cutoff}_${exp}_${suffix} = nex_${exp}_${suffix} * nfc_${cutoff}_${suffix}.x;`);
         return lines.join('\n');
     }
 
-    /** The table values at suffix `suffix`, as a lane publishes them to the others. */
+    /** The table values at suffix `suffix` a lane publishes to the others: the products and f_c'/f_c. */
     published(suffix: string): Published[] {
         return [
-            ...[...this.cutoffs.values()].map((c) => ({ name: `nfc_${c.index}_${suffix}`, type: 'vec2<f32>' })),
-            ...[...this.exps.values()].map((e) => ({ name: `nex_${e.index}_${suffix}`, type: 'f32' })),
+            ...[...this.products.values()].map(({ cutoff, exp }) => ({ name: `npx_${cutoff}_${exp}_${suffix}`, type: 'f32' })),
+            ...[...this.cutoffs.values()].map((c) => ({ name: `nrho_${c.index}_${suffix}`, type: 'f32' })),
         ];
     }
 
-    /** Lets `<name>_<to>` = lane `src`'s `<name>_<from>`, for every table. */
+    /** Lets `<name>_<to>` = lane `src`'s `<name>_<from>`, for every published table. */
     received(from: string, to: string, src: string, exchange: LaneExchange): string {
         return this.published(from).map(({ name }) => `let ${name.slice(0, -from.length)}${to} = ${exchange.read(name, src)};`).join('\n');
     }
@@ -203,28 +219,32 @@ interface CompactTerm {
 }
 
 /**
- * Gaussian types (3, 9, 13): T = P(cos θ) x ff with the angular factor P = 2^{1−ζ} (1 + λ cos θ)^ζ,
- * x = exp(−η Σ (r − r_s)²) and ff the cutoff product. Functions that share x and ff (a class) are
- * summed through their angular factors first, so a function costs a multiply-add or two per pair
- * instead of a full term and four derivatives.
+ * Gaussian types (3, 9, 13): T = P(cos θ) y f_c(r_jk) with the angular factor P = 2^{1−ζ} (1 + λ cos θ)^ζ
+ * and y = npx(r_ij) npx(r_ik) [exp(−η (r_jk − r_s)²) for narrow functions] (NeighborTables: npx = exp ×
+ * f_c). Functions that share y and the cutoff (a class) are summed through their angular factors
+ * first, so a function costs a multiply-add or two per pair instead of a full term and four derivatives.
  */
 interface GaussianTerm {
     readonly kind: 'gaussian';
     readonly lets: string[];
-    /** Key of the cutoff product: functions with equal keys share ff and its derivatives. */
+    /** Key of the cutoff: functions with equal keys share f_c(r_jk) and f_c'/f_c per slot. */
     readonly ffKey: string;
-    readonly ff: string;
-    /** ∂ff/∂r1, ∂ff/∂r2, ∂ff/∂r3. */
-    readonly dff: readonly [string, string, string];
+    /** (f_c, f_c')(r_jk) for narrow functions. */
+    readonly f3: string;
+    /** f_c'/f_c of slots a and b. */
+    readonly rho: readonly [string, string];
     readonly narrow: boolean;
-    /** Key of the exponential: equal within a class (with equal ffKey). */
+    /** Key of y: equal within a class (with equal ffKey). */
     readonly xKey: string;
-    readonly x: string;
+    /** y's let and name. */
+    readonly y: string;
     readonly eta: number;
     readonly rshift: number;
     /** P and dP/dcos θ. */
     readonly angular: string;
     readonly dAngular: string;
+    /** Integer ζ ≥ 1 and |λ| ≤ 1: P is a polynomial in cos θ (the force kernel may sum it as one). */
+    readonly polynomial: { readonly lambda: number; readonly zeta: number } | undefined;
 }
 
 /**
@@ -240,7 +260,9 @@ function pairPrelude(group: AngularGroup, tables: NeighborTables, exchange: Lane
         tables.received('o', 'b', 'src', exchange),
         'let v3 = d2.xyz - d1.xyz;',
         'let r3 = length(v3);',
-        'let cos_t = dot(d1.xyz, d2.xyz) / (r1 * r2);',
+        'let cos_t = dot(d1.xyz, d2.xyz) * (inv_r1 * inv_r2);',
+        // cos θ within [−1, 1] (rounding can leave it just outside): then 1 + λ cos θ ≥ 0 for |λ| ≤ 1
+        'let cos_c = clamp(cos_t, -1.0, 1.0);',
     ];
     const seen = new Set<string>();
     const exps = new Map<string, { eta: number; rshift: number }>();
@@ -327,33 +349,38 @@ function angularTerm(f: SymmetryFunctionIR, k: number, tables: NeighborTables, t
     }
     const fc = tables.cutoffOf(f);
     const ex = tables.expOf(f);
+    const px = tables.productOf(f);
     const zeta = f.zeta!;
     const pre = 2 ** (1 - zeta);
-    const f1 = `${fc.array}_a`;
-    const f2 = `${fc.array}_b`;
-    const f3 = narrow ? `${fc.array}_3` : 'vec2<f32>(1.0, 0.0)';
-    return {
-        kind: 'gaussian',
-        lets: [
+    // With integer ζ ≥ 1 and |λ| ≤ 1, 1 + λ cos θ ≥ 0 already (cos θ clamped): no clamp or mask per
+    // function; (1+λc)^(ζ−1) is 0 where 1 + λc = 0 except for ζ = 1, whose derivative n2p2 zeroes there.
+    const plain = Number.isInteger(zeta) && zeta >= 1 && zeta <= 64 && Math.abs(f.lambda!) <= 1;
+    const lets = plain
+        ? [
+            `let bl_${k} = 1.0 + ${lit(f.lambda!)} * cos_c;`,
+            `let pm_${k} = ${zeta === 1 ? `select(0.0, 1.0, bl_${k} > 0.0)` : power(`bl_${k}`, zeta - 1)};`,
+        ]
+        : [
             // 1 + λ cos θ clamped at 0, and (1+λ cos θ)^(ζ−1) (0 where 1 + λ cos θ ≤ 0), shared by
             // the angular factor and its derivative
             `let bl_${k} = max(1.0 + ${lit(f.lambda!)} * cos_t, 0.0);`,
             `let pm_${k} = select(0.0, ${power(`bl_${k}`, zeta - 1)}, bl_${k} > 0.0);`,
-            // exp(−η Σ (r − r_s)²) from the per-neighbour values
-            `let x_${k} = ${ex}_a * ${ex}_b${narrow ? ` * ${ex}_3` : ''};`,
-        ],
+        ];
+    return {
+        kind: 'gaussian',
+        lets: [...lets, `let y_${k} = ${px}_a * ${px}_b${narrow ? ` * ${ex}_3` : ''};`],
         ffKey: `${fc.array}:${narrow}`,
-        ff: `${f1}.x * ${f2}.x * ${f3}.x`,
-        // ∂/∂r1 [f1 f2 f3] = f1' f2 f3; likewise r2, r3 (the exponential's part is B and R in angularGradients)
-        dff: [`${f1}.y * ${f2}.x * ${f3}.x`, `${f1}.x * ${f2}.y * ${f3}.x`, narrow ? `${f1}.x * ${f2}.x * ${f3}.y` : '0.0'],
+        f3: `${fc.array}_3`,
+        rho: [`${fc.rho}_a`, `${fc.rho}_b`],
         narrow,
-        xKey: `${ex}:${narrow}`,
-        x: `x_${k}`,
+        xKey: `${px}:${narrow}`,
+        y: `y_${k}`,
         eta: f.eta!,
         rshift: f.rshift ?? 0,
-        angular: `${lit(pre)} * pm_${k} * bl_${k}`,
+        angular: plain && zeta === 1 ? `${pre === 1 ? '' : `${lit(pre)} * `}bl_${k}` : `${lit(pre)} * pm_${k} * bl_${k}`,
         // ∂/∂cos θ [2^{1−ζ} (1+λc)^ζ] = 2^{1−ζ} ζ λ (1+λc)^{ζ−1}
         dAngular: `${lit(pre * zeta * f.lambda!)} * pm_${k}`,
+        polynomial: plain ? { lambda: f.lambda!, zeta } : undefined,
     };
 }
 
@@ -442,10 +469,10 @@ function pairLoops(group: AngularGroup, body: string, tables: NeighborTables, ex
 export function angularValues(group: AngularGroup, tables: NeighborTables, table: FunctionTable, exchange: LaneExchange): string {
     const terms = group.functions.map(({ f, weight, index }, n) => ({ t: angularTerm(f, n, tables, table), n, index, weight }));
     const lines: string[] = terms.flatMap(({ t }) => t.lets);
-    // Gaussian types: T = P x ff, with x ff (masked to the valid pairs) shared by a class
+    // Gaussian types: T = P y f_c(r_jk), with y f_c(r_jk) (masked to the valid pairs) shared by a class
     gaussianClasses(terms).forEach(({ byX }, c) => [...byX.values()].forEach((members, e) => {
-        const { ff, x } = members[0]!.t;
-        lines.push(`let xf_${c}_${e} = select(0.0, ${x} * ${ff}, valid);`);
+        const { y, f3, narrow } = members[0]!.t;
+        lines.push(`let xf_${c}_${e} = select(0.0, ${narrow ? `${y} * ${f3}.x` : y}, valid);`);
         for (const { t, n, weight } of members) lines.push(`part_${n} += ${weight === 1 ? '' : `${lit(weight)} * `}${t.angular} * xf_${c}_${e};`);
     }));
     for (const { t, n, weight } of terms) {
@@ -458,6 +485,49 @@ export function angularValues(group: AngularGroup, tables: NeighborTables, table
     const parts = group.functions.map((_, n) => `var part_${n} = 0.0;`).join(' ');
     const flush = group.functions.map(({ index }, n) => `acc[${index}] += part_${n};`).join(' ');
     return pairLoops(group, lines.join('\n'), tables, exchange, { before: parts, after: flush, chunkBefore: '', chunkAfter: '' });
+}
+
+/** Multiplications `power(x, n)` spends. */
+function powerCost(n: number): number {
+    return n <= 1 ? 0 : Math.floor(Math.log2(n)) + n.toString(2).split('1').length - 2;
+}
+
+/**
+ * Q(c) = Σ_s w_s 2^{1−ζ_s} (1 + λ_s c)^{ζ_s} of a class as one polynomial in c = cos θ (clamped), by
+ * Horner, with per-atom coefficients a_m = Σ_s w_s 2^{1−ζ_s} C(ζ_s, m) λ_s^m (lets `name`d, computed once
+ * per atom), and Q'(c) = Σ m a_m c^{m−1}; where every member is a polynomial and this takes fewer
+ * operations per pair than the members one by one (a multiply-add per degree, against a clamp, a
+ * power and two multiply-adds per member). The coefficients mix the λ = ±1 pairs: their values near
+ * c = ±1 then come from sums of terms up to 2^{1−ζ} C(ζ, m) |w| in size, the same scale the direct
+ * form rounds (1 + c)^ζ at. At 1 + λ c = 0 exactly, n2p2 zeroes dP/dcos θ for ζ = 1; there (θ = 0
+ * or π) ∂cos θ/∂r vanishes, so the forces agree.
+ */
+function classPolynomial(members: ReadonlyArray<{ t: GaussianTerm; w: string }>, name: string): { lets: string[]; q: string; dq: string } | undefined {
+    if (members.some(({ t }) => !t.polynomial)) return undefined;
+    const degree = Math.max(...members.map(({ t }) => t.polynomial!.zeta));
+    const direct = members.reduce((n, { t }) => n + 5 + powerCost(t.polynomial!.zeta - 1), 0);
+    if (2 * degree - 1 > direct) return undefined;
+    const binomial = (n: number, k: number) => {
+        let b = 1;
+        for (let i = 1; i <= k; i++) b = (b * (n - k + i)) / i;
+        return b;
+    };
+    const lets: string[] = [];
+    for (let m = 0; m <= degree; m++) {
+        const parts = members.flatMap(({ t, w }) => {
+            const { lambda, zeta } = t.polynomial!;
+            if (m > zeta) return [];
+            const k = 2 ** (1 - zeta) * binomial(zeta, m) * lambda ** m;
+            return k === 0 ? [] : [`${lit(k)} * ${w}`];
+        });
+        lets.push(`let qa_${name}_${m} = ${parts.length ? parts.join(' + ') : '0.0'};`);
+    }
+    // Horner: a_n c^n + … + a_0 and n a_n c^{n−1} + … + a_1
+    let q = `qa_${name}_${degree}`;
+    for (let m = degree - 1; m >= 0; m--) q = `(${q} * cos_c + qa_${name}_${m})`;
+    let dq = `${lit(degree)} * qa_${name}_${degree}`;
+    for (let m = degree - 1; m >= 1; m--) dq = `(${dq} * cos_c + ${lit(m)} * qa_${name}_${m})`;
+    return { lets, q, dq };
 }
 
 /**
@@ -480,30 +550,42 @@ export function angularGradients(group: AngularGroup, tables: NeighborTables, ta
         const wt = w(index, weight);
         lines.push(`g1 += ${wt} * ${t.d1};`, `g2 += ${wt} * ${t.d2};`, `g3 += ${wt} * ${t.d3};`, `gc += ${wt} * ${t.dc};`);
     }
-    // Gaussian types, T_s = P_s x ff: per class (shared x), Q = Σ w_s P_s and Q' = Σ w_s dP_s/dcos θ;
-    // per cutoff product, A = Σ x Q, B = Σ η x Q, R = Σ η r_s x Q, C = Σ x Q'. Then
-    //   Σ_s w_s ∂T_s/∂r1 = A ∂ff/∂r1 − 2 ff (r1 B − R)   (likewise r2, and r3 for narrow functions)
-    //   Σ_s w_s ∂T_s/∂cos θ = C ff
+    // Gaussian types, T_s = P_s y f3 (f3 = f_c(r_jk) for narrow functions, else 1): per class (shared
+    // y), Q = Σ w_s P_s and Q' = Σ w_s dP_s/dcos θ; per cutoff, A = Σ y Q, B = Σ η y Q, R = Σ η r_s y Q,
+    // C = Σ y Q'. As ∂y/∂r1 = y (ρ1 − 2η (r1 − r_s)) with ρ = f_c'/f_c per slot (NeighborTables):
+    //   Σ_s w_s ∂T_s/∂r1 = f3 (ρ1 A − 2 (r1 B − R))          (likewise r2)
+    //   Σ_s w_s ∂T_s/∂r3 = f3' A − 2 f3 (r3 B − R)           (narrow functions)
+    //   Σ_s w_s ∂T_s/∂cos θ = f3 C
+    const coefficients: string[] = [];
     gaussianClasses(terms).forEach(({ g, byX }, c) => {
         const sums = { a: [] as string[], b: [] as string[], r: [] as string[], c: [] as string[] };
         [...byX.values()].forEach((members, e) => {
-            const q = members.map(({ t, index, weight }) => `${w(index, weight)} * ${t.angular}`).join(' + ');
-            const dq = members.map(({ t, index, weight }) => `${w(index, weight)} * ${t.dAngular}`).join(' + ');
-            const { x, eta, rshift } = members[0]!.t;
-            lines.push(`let xq_${c}_${e} = ${x} * (${q});`, `let xd_${c}_${e} = ${x} * (${dq});`);
+            const { y, eta, rshift } = members[0]!.t;
+            const name = `${group.p}_${group.q}_${c}_${e}`;
+            const poly = classPolynomial(members.map(({ t, index, weight }) => ({ t, w: w(index, weight) })), name);
+            if (poly) {
+                coefficients.push(...poly.lets);
+                lines.push(`let xq_${c}_${e} = ${y} * (${poly.q});`, `let xd_${c}_${e} = ${y} * (${poly.dq});`);
+            } else {
+                const q = members.map(({ t, index, weight }) => `${w(index, weight)} * ${t.angular}`).join(' + ');
+                const dq = members.map(({ t, index, weight }) => `${w(index, weight)} * ${t.dAngular}`).join(' + ');
+                lines.push(`let xq_${c}_${e} = ${y} * (${q});`, `let xd_${c}_${e} = ${y} * (${dq});`);
+            }
             sums.a.push(`xq_${c}_${e}`);
             sums.b.push(`${lit(eta)} * xq_${c}_${e}`);
             if (rshift !== 0) sums.r.push(`${lit(eta * rshift)} * xq_${c}_${e}`);
             sums.c.push(`xd_${c}_${e}`);
         });
         const sum = (xs: string[]) => (xs.length ? xs.join(' + ') : '0.0');
+        const [rhoA, rhoB] = g.rho;
+        const r = (radius: string) => (sums.r.length ? `(${radius} * sb_${c} - sr_${c})` : `${radius} * sb_${c}`);
+        const scaled = (x: string) => (g.narrow ? `${g.f3}.x * (${x})` : x);
         lines.push(
             `let sa_${c} = ${sum(sums.a)};`, `let sb_${c} = ${sum(sums.b)};`, `let sr_${c} = ${sum(sums.r)};`, `let sc_${c} = ${sum(sums.c)};`,
-            `let ff_s${c} = ${g.ff};`,
-            `g1 += sa_${c} * ${g.dff[0]} - 2.0 * (r1 * sb_${c} - sr_${c}) * ff_s${c};`,
-            `g2 += sa_${c} * ${g.dff[1]} - 2.0 * (r2 * sb_${c} - sr_${c}) * ff_s${c};`,
-            ...(g.narrow ? [`g3 += sa_${c} * ${g.dff[2]} - 2.0 * (r3 * sb_${c} - sr_${c}) * ff_s${c};`] : []),
-            `gc += sc_${c} * ff_s${c};`,
+            `g1 += ${scaled(`${rhoA} * sa_${c} - 2.0 * ${r('r1')}`)};`,
+            `g2 += ${scaled(`${rhoB} * sa_${c} - 2.0 * ${r('r2')}`)};`,
+            ...(g.narrow ? [`g3 += ${g.f3}.y * sa_${c} - 2.0 * ${r('r3')} * ${g.f3}.x;`] : []),
+            `gc += ${scaled(`sc_${c}`)};`,
         );
     });
     const zero = 'vec3<f32>(0.0, 0.0, 0.0)';
@@ -520,7 +602,7 @@ let own2 = select(0.0, g2 * inv_r2 - gc * cos_t * inv_r2 * inv_r2 + u3, valid);
 ga += own1 * d1.xyz + mixed * d2.xyz;
 let gb = own2 * d2.xyz + mixed * d1.xyz;
 ${exchange.deliver('gb', 'gb_mine')}`;
-    return pairLoops(group, body, tables, exchange, {
+    return coefficients.join('\n    ') + pairLoops(group, body, tables, exchange, {
         before: `var ga = ${zero};`,
         after: `if (on) { pf[base + a] += vec4<f32>(ga, 0.0); }`,
         chunkBefore: `var gb_mine = ${zero};`,
