@@ -407,9 +407,9 @@ interface LoopHooks {
     /** Per slot a (lanes), before and after its partners. */
     readonly before: string;
     readonly after: string;
-    /** Per chunk of partners, before and after its LANES slots. */
+    /** Per chunk of partners, before and after its steps j = from … to − 1. */
     readonly chunkBefore: string;
-    readonly chunkAfter: string;
+    readonly chunkAfter: (from: string, to: string) => string;
 }
 
 /** What a lane publishes of its chunk slot: the vector, 1/r and the per-neighbour tables. */
@@ -418,19 +418,68 @@ export function chunkValues(tables: NeighborTables): Published[] {
 }
 
 /**
- * Pair loops over unordered pairs {j, k} of the group's species: slot a < b when p = q. The lanes
- * take slots a = a0 + lane; partners come in chunks c (lane l loads slot c + l, clamped to the range)
- * and the inner loop hands slot b = c + j to all lanes. A pair's terms count only where `valid`;
- * masked terms are selected away, never multiplied by 0: at b = a they may be NaN. For p = q the
- * chunks start at a0, so a chunk shares the lanes' alignment and slot s is always owned by lane
- * (s − start) mod LANES, as slot a and as slot c + lane alike.
+ * Pair loops over unordered pairs {j, k} of the group's species, each visited once. The lanes take
+ * slots a = a0 + lane; partners come in chunks c (lane l loads slot c + l, clamped to the range)
+ * and each step j hands slot b = c + src to every lane, src = j (columns) or (lane + j) mod LANES
+ * (diagonals). A pair's terms count only where `valid`; masked terms are selected away, never
+ * multiplied by 0 (a clamped duplicate slot may give NaN). For p = q the chunks start at a0, so a
+ * chunk shares the lanes' alignment and slot s is always owned by lane (s − start) mod LANES, as
+ * slot a and as slot c + lane alike.
  */
 function pairLoops(group: AngularGroup, body: string, tables: NeighborTables, exchange: LaneExchange, hooks: LoopHooks, diagonal = false): string {
     const same = group.p === group.q;
     const aEnd = `nb_range[rb + ${group.p + 1}u]`;
     const bEnd = `nb_range[rb + ${group.q + 1}u]`;
+    const half = LANES / 2;
     // the partner's lane in the chunk: j for all lanes, or lane + j along diagonals
-    const src = diagonal ? `(lane + j) & ${LANES - 1}u` : 'j';
+    const src = (first: boolean) => (diagonal || first ? `(lane + j) & ${LANES - 1}u` : 'j');
+    // A chunk: load the partner slots c … c + LANES − 1, then its steps j: from 0 to LANES − 1, or
+    // for the first chunk of p = q from 1 to LANES/2 (`first`, below). With shuffles the steps are
+    // written out one after another (a loop of two steps per iteration measured 5% slower on
+    // forces); with workgroup memory they loop, and the first chunk is not split off (code with
+    // barriers compiles slowly on lavapipe).
+    // `first`: whether this is the first chunk of p = q, known (a boolean) or a runtime flag (its name)
+    const chunk = (first: boolean | string) => {
+        const known = typeof first === 'boolean';
+        const from = first === true ? '1u' : first === false ? '0u' : `select(0u, 1u, ${first})`;
+        const to = first === true ? `${half + 1}u` : first === false ? `${LANES}u` : `select(${LANES}u, ${half + 1}u, ${first})`;
+        // on the first chunk's last diagonal only the lower half of the lanes take their pair
+        const lowerHalf = first === false ? '' : ` && (${known ? '' : `!${first} || `}j < ${half}u || lane < ${half}u)`;
+        const step = (j: string) => `{
+                let j = ${j};
+                let src = ${src(first !== false)};
+                let b = c + src;
+                let valid = on && b < b_end${lowerHalf};
+                ${indent(pairPrelude(group, tables, exchange), 16)}
+                ${indent(body, 16)}
+            }`;
+        const steps = known
+            ? Array.from({ length: first ? half : LANES }, (_, k) => step(`${k + (first ? 1 : 0)}u`)).join('\n            ')
+            : `for (var jj = ${from}; jj < ${to}; jj++) ${step('jj')}`;
+        return `
+            let od = pv[base + min(c + lane, b_end - 1u)];
+            let inv_ro = 1.0 / od.w;
+            ${indent(tables.values('od.w', 'o'), 12)}
+            ${indent(exchange.publish(chunkValues(tables)), 12)}
+            ${indent(hooks.chunkBefore, 12)}
+            ${steps}
+            ${indent(hooks.chunkAfter(from, to), 12)}`;
+    };
+    // For p = q the first chunk is the lanes' own slots a0 … a0 + LANES − 1: its unordered pairs
+    // {l, l + j mod LANES} lie on the diagonals j = 1 … LANES/2, where at j = LANES/2 lanes l and
+    // l + LANES/2 meet the same pair and the lower one takes it: half the steps of a full chunk.
+    const start = same ? 'a0' : `nb_range[rb + ${group.q}u]`;
+    const chunks = !exchange.writeStepsOut
+        ? `for (var c = ${start}; c < b_end; c += ${LANES}u) {${same ? '\n            let first = c == a0;' : ''}${chunk(same ? 'first' : false)}
+        }`
+        : same
+            ? `{
+            let c = a0;${indent(chunk(true), 4)}
+        }
+        for (var c = a0 + ${LANES}u; c < b_end; c += ${LANES}u) {${chunk(false)}
+        }`
+            : `for (var c = ${start}; c < b_end; c += ${LANES}u) {${chunk(false)}
+        }`;
     return `
     for (var a0 = nb_range[rb + ${group.p}u]; a0 < ${aEnd}; a0 += ${LANES}u) {
         let on = a0 + lane < ${aEnd};
@@ -441,26 +490,7 @@ function pairLoops(group: AngularGroup, body: string, tables: NeighborTables, ex
         ${indent(tables.values('r1', 'a'), 8)}
         ${indent(hooks.before, 8)}
         let b_end = ${bEnd};
-        for (var c = ${same ? 'a0' : `nb_range[rb + ${group.q}u]`}; c < b_end; c += ${LANES}u) {
-            let od = pv[base + min(c + lane, b_end - 1u)];
-            let inv_ro = 1.0 / od.w;
-            ${indent(tables.values('od.w', 'o'), 12)}
-            ${indent(exchange.publish(chunkValues(tables)), 12)}
-            ${indent(hooks.chunkBefore, 12)}
-            // two steps per iteration: independent pairs side by side give the CPU's out-of-order
-            // core work to overlap (each pair is one long dependent chain; measured ~7% on forces)
-            for (var jj = 0u; jj < ${LANES}u; jj += 2u) {
-                ${[0, 1].map((u) => `{
-                let j = jj + ${u}u;
-                let src = ${src};
-                let b = c + src;
-                let valid = on && b < b_end${same ? ' && b > a' : ''};
-                ${indent(pairPrelude(group, tables, exchange), 16)}
-                ${indent(body, 16)}
-                }`).join('\n                ')}
-            }
-            ${indent(hooks.chunkAfter, 12)}
-        }
+        ${chunks}
         ${indent(hooks.after, 8)}
     }`;
 }
@@ -484,7 +514,7 @@ export function angularValues(group: AngularGroup, tables: NeighborTables, table
     // away: the driver compiles with fast-math.)
     const parts = group.functions.map((_, n) => `var part_${n} = 0.0;`).join(' ');
     const flush = group.functions.map(({ index }, n) => `acc[${index}] += part_${n};`).join(' ');
-    return pairLoops(group, lines.join('\n'), tables, exchange, { before: parts, after: flush, chunkBefore: '', chunkAfter: '' });
+    return pairLoops(group, lines.join('\n'), tables, exchange, { before: parts, after: flush, chunkBefore: '', chunkAfter: () => '' });
 }
 
 /** Multiplications `power(x, n)` spends. */
@@ -606,7 +636,7 @@ ${exchange.deliver('gb', 'gb_mine')}`;
         before: `var ga = ${zero};`,
         after: `if (on) { pf[base + a] += vec4<f32>(ga, 0.0); }`,
         chunkBefore: `var gb_mine = ${zero};`,
-        chunkAfter: `${exchange.collect('gb_mine')}
+        chunkAfter: (from, to) => `${exchange.collect('gb_mine', from, to)}
 if (c + lane < b_end) { pf[base + c + lane] += vec4<f32>(gb_mine, 0.0); }`,
     }, true);
 }

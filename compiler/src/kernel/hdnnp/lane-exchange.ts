@@ -21,8 +21,14 @@ export interface LaneExchange {
     read(name: string, src: string): string;
     /** In step j of the diagonal walk: hand vec3 `value` to lane (lane + j) mod LANES, summed in `total`. */
     deliver(value: string, total: string): string;
-    /** At the end of a chunk, before `total` is used. */
-    collect(total: string): string;
+    /** At the end of a chunk whose steps were j = `from` … `to` − 1, before `total` is used. */
+    collect(total: string, from: string, to: string): string;
+    /**
+     * Whether the pair loops write a chunk's steps out one after another (shuffles at constant lanes,
+     * no loop overhead) or loop over them (lavapipe compiles code with barriers slowly, and more
+     * slowly the longer it is).
+     */
+    readonly writeStepsOut: boolean;
     /** Module-scope declarations for the values published anywhere in the kernel. */
     declarations(values: readonly Published[]): string;
 }
@@ -37,6 +43,7 @@ export const SUBGROUP_EXCHANGE: LaneExchange = {
     // lane l receives from lane l − j, the lane whose partner it owns in this step
     deliver: (value, total) => `${total} += subgroupShuffle(${value}, (lane + ${LANES - 1}u * j) & ${mask});`,
     collect: () => '',
+    writeStepsOut: true,
     declarations: () => '',
 };
 
@@ -48,8 +55,9 @@ export const WORKGROUP_EXCHANGE: LaneExchange = {
     read: (name, src) => `xch_${name}[${src}]`,
     // one cell per (step, sender): no two lanes write the same cell, so no barrier inside the walk
     deliver: (value) => `xch_delivery[j * ${LANES}u + lane] = ${value};`,
-    collect: (total) => `workgroupBarrier();
-for (var t = 0u; t < ${LANES}u; t++) { ${total} += xch_delivery[t * ${LANES}u + ((lane + ${LANES}u - t) & ${mask})]; }`,
+    collect: (total, from, to) => `workgroupBarrier();
+for (var t = ${from}; t < ${to}; t++) { ${total} += xch_delivery[t * ${LANES}u + ((lane + ${LANES}u - t) & ${mask})]; }`,
+    writeStepsOut: false,
     declarations: (values) => {
         const unique = new Map(values.map((v) => [v.name, v.type]));
         const lines = [...unique].map(([name, type]) => `var<workgroup> xch_${name}: array<${type}, ${LANES}>;`);
