@@ -33,8 +33,13 @@ export interface SlotBuffers {
 
 /** Writes a packed slot list (and the species of its atoms) into the buffers. */
 export function uploadSlots(queue: GPUQueue, b: SlotBuffers, slots: SlotList, species: Uint32Array): void {
-    queue.writeBuffer(b.dims, 0, new Uint32Array([slots.atoms, slots.maxNeighbors, 0, 0]));
+    uploadLayout(queue, b, slots, species);
     if (slots.pv.length > 0) queue.writeBuffer(b.pv, 0, slots.pv); // empty: the pair vectors come from a kernel (device MD)
+}
+
+/** Writes everything of a slot list but its pair vectors (`pv`), and the species of its atoms. */
+export function uploadLayout(queue: GPUQueue, b: SlotBuffers, slots: Omit<SlotList, 'pv'>, species: Uint32Array): void {
+    queue.writeBuffer(b.dims, 0, new Uint32Array([slots.atoms, slots.maxNeighbors, 0, 0]));
     queue.writeBuffer(b.nbRange, 0, slots.ranges);
     queue.writeBuffer(b.species, 0, species);
     queue.writeBuffer(b.counts, 0, slots.counts);

@@ -8,11 +8,11 @@ import { planDescriptors } from '../../../compiler/src/kernel/hdnnp/descriptor-p
 import { det3 } from '../math/mat3.js';
 import { energyOffset, energyScale, networkConstants } from './network-constants.js';
 import type { ModelParameters } from '../model/parameters.js';
-import { packSortedSlots, type CsrNeighbors, type SlotList } from '../neighbors/slot-list.js';
+import { slotVectors, SortedLayoutCache, type CsrNeighbors, type SlotLayout, type SlotList } from '../neighbors/slot-list.js';
 import type { Structure } from '../structure.js';
 import { waitForQueue, type GpuContext } from './device.js';
 import { createBindGroup, encodeDispatch, pipelineCache, withValidation, type CompiledKernel } from './kernel.js';
-import { bufferMaker, destroyAll, evaluationBuffers, holds, uploadSlots, type EvaluationBuffers } from './buffers.js';
+import { bufferMaker, destroyAll, evaluationBuffers, holds, uploadLayout, uploadSlots, type EvaluationBuffers } from './buffers.js';
 import { mapFloats, readBack } from './readback.js';
 
 export interface EnergyForces {
@@ -52,6 +52,14 @@ interface EvaluationKernels {
 export class GpuEvaluator {
     private buffers: Buffers | undefined;
     private last: { readonly kernels: EvaluationKernels; readonly atoms: number } | undefined;
+    /** The sort and slot layout of the last list, kept while lists keep their pairs. */
+    private readonly layouts = new SortedLayoutCache();
+    /** The pair vectors of the last evaluation (reused as the next one's array). */
+    private pv: Float32Array | undefined;
+    /** The slot layout the buffers hold (all but the pair vectors). */
+    private uploaded: Omit<SlotList, 'pv'> | undefined;
+    /** Descriptor and force kernels per slot capacity. */
+    private readonly slotKernelsByCapacity = new Map<number, Promise<{ descriptors: CompiledKernel; forces: CompiledKernel }>>();
     private readonly weights: GPUBuffer;
     private readonly speciesOf: Map<string, number>;
     private readonly maxFunctions: number;
@@ -86,15 +94,19 @@ export class GpuEvaluator {
     }
 
     /** The descriptor and force kernels for a slot stride (compiled once per capacity). */
-    private async slotKernels(maxNeighbors: number): Promise<{ descriptors: CompiledKernel; forces: CompiledKernel }> {
+    private slotKernels(maxNeighbors: number): Promise<{ descriptors: CompiledKernel; forces: CompiledKernel }> {
         const capacity = slotCapacity(maxNeighbors);
-        const cache = pipelineCache(this.ctx.device);
-        const plan = planDescriptors(this.model);
-        const [descriptors, forces] = await Promise.all([
-            cache.get(descriptorKernel(this.model, capacity, plan, this.subgroups)),
-            cache.get(forceKernel(this.model, capacity, plan, this.subgroups)),
-        ]);
-        return { descriptors, forces };
+        let kernels = this.slotKernelsByCapacity.get(capacity);
+        if (!kernels) {
+            const cache = pipelineCache(this.ctx.device);
+            const plan = planDescriptors(this.model);
+            kernels = Promise.all([
+                cache.get(descriptorKernel(this.model, capacity, plan, this.subgroups)),
+                cache.get(forceKernel(this.model, capacity, plan, this.subgroups)),
+            ]).then(([descriptors, forces]) => ({ descriptors, forces }));
+            this.slotKernelsByCapacity.set(capacity, kernels);
+        }
+        return kernels;
     }
 
     async evaluate(s: Structure, options: EvaluateOptions = {}): Promise<EnergyForces> {
@@ -104,15 +116,12 @@ export class GpuEvaluator {
             return sp;
         });
         const list = this.neighbors(s, this.model.maxCutoff);
-        const { order, species: sortedSpecies, slots } = packSortedSlots(list, species, this.model.elements.length);
-        const sorted: Structure = {
-            ...s,
-            symbols: order.map((i) => s.symbols[i]!),
-            positions: Float64Array.from(order.flatMap((i) => [s.positions[3 * i]!, s.positions[3 * i + 1]!, s.positions[3 * i + 2]!])),
-        };
-        const raw = await this.run(slots, sortedSpecies);
+        // while the list keeps its pairs, so do the sort and the slot layout: only the vectors are new
+        const { order, species: sortedSpecies, layout } = this.layouts.get(list, species, this.model.elements.length);
+        this.pv = slotVectors(layout, list.displacements, this.pv);
+        const raw = await this.run(layout, this.pv, sortedSpecies);
         const descriptors = options.descriptors ? await this.readDescriptors(order, sortedSpecies) : undefined;
-        const r = this.assemble(sorted, raw);
+        const r = this.assemble(order.map((i) => s.symbols[i]!), s, raw);
         const atomEnergies = new Float64Array(order.length);
         const forces = new Float64Array(3 * order.length);
         order.forEach((original, k) => {
@@ -140,31 +149,39 @@ export class GpuEvaluator {
         return { g: g64, dEdG: d64 };
     }
 
-    /** Uploads, dispatches the four kernels in one submit and reads back E_i, F_i and W_i. */
     /**
      * Uploads a packed slot list (atoms already in the caller's device order) and returns the four
      * passes over this evaluator's buffers, for callers that keep work on the device between
      * evaluations (gpu/device-md.ts writes `pv` itself and reads forces, energies and virials).
      */
     async bind(slots: SlotList, species: Uint32Array): Promise<{ passes: { kernel: CompiledKernel; bindGroup: GPUBindGroup }[]; buffers: Buffers }> {
-        const { kernels, buffers } = await this.upload(slots, species);
-        return { passes: this.passes(kernels, buffers), buffers };
+        const kernels = await this.prepare(slots);
+        uploadSlots(this.ctx.device.queue, this.buffers!, slots, species);
+        this.uploaded = slots;
+        return { passes: this.passes(kernels, this.buffers!), buffers: this.buffers! };
     }
 
-    private async upload(slots: SlotList, species: Uint32Array): Promise<{ kernels: EvaluationKernels; buffers: Buffers }> {
+    /** Buffers and kernels for a slot list's size. */
+    private async prepare(slots: Omit<SlotList, 'pv'>): Promise<EvaluationKernels> {
         const n = slots.atoms;
-        const b = this.ensureBuffers(n, n * slots.maxNeighbors, slots.revSlots.length);
-        uploadSlots(this.ctx.device.queue, b, slots, species);
+        this.ensureBuffers(n, n * slots.maxNeighbors, slots.revSlots.length);
         const kernels = { ...this.fixed, ...(await this.slotKernels(slots.maxNeighbors)) };
         this.last = { kernels, atoms: n };
-        return { kernels, buffers: b };
+        return kernels;
     }
 
-    private async run(slots: SlotList, species: Uint32Array): Promise<Float32Array> {
+    /** Uploads (the layout only where the buffers do not hold it yet), dispatches the four kernels in one submit and reads back E_i, F_i and W_i. */
+    private async run(layout: SlotLayout, pv: Float32Array, species: Uint32Array): Promise<Float32Array> {
         const device = this.ctx.device;
         const q = device.queue;
-        const n = slots.atoms;
-        const { kernels: k, buffers: b } = await this.upload(slots, species);
+        const n = layout.atoms;
+        const k = await this.prepare(layout);
+        const b = this.buffers!;
+        if (this.uploaded !== layout) {
+            uploadLayout(q, b, layout, species);
+            this.uploaded = layout;
+        }
+        q.writeBuffer(b.pv, 0, pv);
         if (process.env['NNP_PROFILE_KERNELS']) {
             for (const p of await this.profileKernels()) process.stderr.write(`${p.kernel}: ${p.ms.toFixed(2)} ms (${p.cpuMs.toFixed(2)} ms CPU)\n`);
         }
@@ -231,8 +248,9 @@ export class GpuEvaluator {
         return performance.now() - t0;
     }
 
-    private assemble(s: Structure, raw: Float32Array): EnergyForces {
-        const n = s.symbols.length;
+    /** Energies, forces and virial from the raw readback (atoms in device order, `symbols` in that order). */
+    private assemble(symbols: readonly string[], s: Structure, raw: Float32Array): EnergyForces {
+        const n = symbols.length;
         const scale = energyScale(this.model, this.params);
         const atomEnergies = new Float64Array(n);
         const forces = new Float64Array(3 * n);
@@ -244,7 +262,7 @@ export class GpuEvaluator {
             for (let c = 0; c < 3; c++) forces[3 * i + c] = raw[n + 4 * i + c]!;
             for (let c = 0; c < 9; c++) virial[c]! += raw[5 * n + 9 * i + c]!;
         }
-        const energy = sum + energyOffset(this.model, this.params, s.symbols);
+        const energy = sum + energyOffset(this.model, this.params, symbols);
         const volume = s.cell ? Math.abs(det3(s.cell)) : 0;
         const stress = s.cell && s.pbc.every(Boolean) ? virial.map((w) => w / volume) : undefined;
         return stress ? { energy, atomEnergies, forces, virial, stress } : { energy, atomEnergies, forces, virial };
@@ -267,6 +285,7 @@ export class GpuEvaluator {
     private destroyBuffers(): void {
         destroyAll(this.buffers);
         this.buffers = undefined;
+        this.uploaded = undefined;
     }
 
     destroy(): void {

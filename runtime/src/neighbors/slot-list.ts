@@ -21,27 +21,63 @@ export interface SlotList {
     readonly revSlots: Uint32Array; // slots i·M + a whose neighbour is atom k, grouped by k
 }
 
+/**
+ * Everything of a packed slot list but the pair vectors: which slot holds which pair, the species
+ * ranges and the reverse index. It depends only on the list's pairs and the atoms' species, so a
+ * list whose pairs stay (a skin list between rebuilds, a list reused as is) keeps its layout and
+ * only the vectors are packed again (`slotVectors`).
+ */
+export interface SlotLayout extends Omit<SlotList, 'pv'> {
+    /** Slot index k·M + a of each pair entry of the list. */
+    readonly slotOf: Uint32Array;
+}
+
 export function packSlots(list: CsrNeighbors, species: Uint32Array, speciesCount: number): SlotList {
-    return packRenumbered(list, undefined, species, speciesCount);
+    return withVectors(layoutRenumbered(list, undefined, species, speciesCount), list.displacements);
+}
+
+/** The slot list of a layout and the list's displacements. */
+function withVectors(layout: SlotLayout, displacements: Float64Array): SlotList {
+    const { slotOf: _, ...slots } = layout;
+    return { ...slots, pv: slotVectors(layout, displacements) };
 }
 
 /**
- * packSlots of the list with atoms renumbered (new atom k is `order[k]`, `species` in the new
- * numbering), without building the renumbered list first: that copy cost as much as the packing
- * (bench: ~7 → 3 ms per evaluation of 1080 water atoms).
+ * The pair vectors of a layout: d_ij (Å) and |d_ij|, rounded once to f32 from float64; into `out`
+ * where it has the right length (slots past an atom's count are left as they are: no kernel reads them).
  */
-function packRenumbered(list: CsrNeighbors, order: readonly number[] | undefined, species: Uint32Array, speciesCount: number): SlotList {
+export function slotVectors(layout: SlotLayout, displacements: Float64Array, out?: Float32Array): Float32Array {
+    const size = layout.atoms * layout.maxNeighbors * 4;
+    const pv = out?.length === size ? out : new Float32Array(size);
+    const slotOf = layout.slotOf;
+    for (let e = 0; e < slotOf.length; e++) {
+        const slot = slotOf[e]!;
+        const dx = displacements[3 * e]!;
+        const dy = displacements[3 * e + 1]!;
+        const dz = displacements[3 * e + 2]!;
+        pv[4 * slot] = dx;
+        pv[4 * slot + 1] = dy;
+        pv[4 * slot + 2] = dz;
+        pv[4 * slot + 3] = Math.sqrt(dx * dx + dy * dy + dz * dz);
+    }
+    return pv;
+}
+
+/**
+ * The layout of the list with atoms renumbered (new atom k is `order[k]`, `species` in the new
+ * numbering), without building the renumbered list first: that copy cost as much as the packing.
+ */
+function layoutRenumbered(list: CsrNeighbors, order: readonly number[] | undefined, species: Uint32Array, speciesCount: number): SlotLayout {
     const n = species.length;
     const old = (k: number) => (order ? order[k]! : k);
     const rank = new Uint32Array(n);
     for (let k = 0; k < n; k++) rank[old(k)] = k;
-    const { offsets, neighbors, displacements } = list;
+    const { offsets, neighbors } = list;
     let maxNeighbors = 1;
     for (let i = 0; i < n; i++) maxNeighbors = Math.max(maxNeighbors, offsets[i + 1]! - offsets[i]!);
-    const pv = new Float32Array(n * maxNeighbors * 4);
     const ranges = new Uint32Array(n * (speciesCount + 1));
     const counts = new Uint32Array(n);
-    const slotOf = new Uint32Array(neighbors.length); // pair entry → slot index k·M + a
+    const slotOf = new Uint32Array(neighbors.length);
     const revCount = new Uint32Array(n + 1);
     const perSpecies = new Uint32Array(speciesCount + 1);
     const next = new Uint32Array(speciesCount);
@@ -58,15 +94,7 @@ function packRenumbered(list: CsrNeighbors, order: readonly number[] | undefined
         next.set(perSpecies.subarray(0, speciesCount));
         for (let e = start; e < end; e++) {
             const j = rank[neighbors[e]!]!;
-            const slot = k * maxNeighbors + next[species[j]!]!++;
-            slotOf[e] = slot;
-            const dx = displacements[3 * e]!;
-            const dy = displacements[3 * e + 1]!;
-            const dz = displacements[3 * e + 2]!;
-            pv[4 * slot] = dx;
-            pv[4 * slot + 1] = dy;
-            pv[4 * slot + 2] = dz;
-            pv[4 * slot + 3] = Math.sqrt(dx * dx + dy * dy + dz * dz);
+            slotOf[e] = k * maxNeighbors + next[species[j]!]!++;
             revCount[j + 1]!++;
         }
     }
@@ -79,7 +107,7 @@ function packRenumbered(list: CsrNeighbors, order: readonly number[] | undefined
         const i = old(k);
         for (let e = offsets[i]!; e < offsets[i + 1]!; e++) revSlots[fill[rank[neighbors[e]!]!]!++] = slotOf[e]!;
     }
-    return { atoms: n, maxNeighbors, pv, ranges, counts, revOffsets, revSlots };
+    return { atoms: n, maxNeighbors, ranges, counts, revOffsets, revSlots, slotOf };
 }
 
 /** Slots of atoms renumbered so that atoms of one species, and of similar neighbour counts, sit side by side. */
@@ -91,15 +119,46 @@ export interface SortedSlots {
     readonly slots: SlotList;
 }
 
+/** A SortedSlots without its pair vectors. */
+export interface SortedLayout {
+    readonly order: readonly number[];
+    readonly species: Uint32Array;
+    readonly layout: SlotLayout;
+}
+
 /**
- * Sorts atoms by species, then neighbour count, then index, and packs the renumbered list: SIMD
+ * Sorts atoms by species, then neighbour count, then index, and lays the renumbered list out: SIMD
  * lanes of one workgroup then run the same code for similar numbers of loop iterations.
  */
-export function packSortedSlots(list: CsrNeighbors, species: ArrayLike<number>, speciesCount: number): SortedSlots {
+export function sortedLayout(list: CsrNeighbors, species: ArrayLike<number>, speciesCount: number): SortedLayout {
     const count = (i: number) => list.offsets[i + 1]! - list.offsets[i]!;
     const order = Array.from({ length: species.length }, (_, i) => i).sort((a, b) => species[a]! - species[b]! || count(a) - count(b) || a - b);
     const sorted = Uint32Array.from(order, (i) => species[i]!);
-    return { order, species: sorted, slots: packRenumbered(list, order, sorted, speciesCount) };
+    return { order, species: sorted, layout: layoutRenumbered(list, order, sorted, speciesCount) };
+}
+
+export function packSortedSlots(list: CsrNeighbors, species: ArrayLike<number>, speciesCount: number): SortedSlots {
+    const { order, species: sorted, layout } = sortedLayout(list, species, speciesCount);
+    return { order, species: sorted, slots: withVectors(layout, list.displacements) };
+}
+
+/**
+ * sortedLayout with the last layout kept: while the lists it is given keep their pairs (the same
+ * offsets and neighbour arrays, as a skin list hands out between rebuilds or a list reused as is) and
+ * the species stay, it returns the same layout object, and a caller that uploaded it need only
+ * upload the new pair vectors.
+ */
+export class SortedLayoutCache {
+    private last: { offsets: Uint32Array; neighbors: Uint32Array; species: Uint32Array; speciesCount: number; value: SortedLayout } | undefined;
+
+    get(list: CsrNeighbors, species: ArrayLike<number>, speciesCount: number): SortedLayout {
+        const last = this.last;
+        if (last && last.offsets === list.offsets && last.neighbors === list.neighbors && last.speciesCount === speciesCount
+            && last.species.length === species.length && last.species.every((s, i) => s === species[i])) return last.value;
+        const value = sortedLayout(list, species, speciesCount);
+        this.last = { offsets: list.offsets, neighbors: list.neighbors, species: Uint32Array.from(species), speciesCount, value };
+        return value;
+    }
 }
 
 /** The same neighbour list with atoms renumbered: new atom k is old atom order[k]. */
