@@ -137,7 +137,7 @@ pf[base + a] += vec4<f32>(dgdr / r * d.xyz, 0.0);`);
  * Per-neighbour quantities an element's angular functions share, computed once per slot and chunk
  * (not per pair), per distinct cutoff f_c and (η, r_s):
  *   nfc = (f_c, f_c')(r),  nex = exp(−η (r − r_s)²),  npx = nex f_c  (a slot's whole factor in a term),
- *   nrho = f_c'/f_c (0 where f_c = 0), so that ∂(npx)/∂r = npx (nrho − 2η (r − r_s)).
+ *   nrho = f_c'/f_c (0 where f_c = 0), so that ∂(npx)/∂r = npx (nrho − 2η (r − r_s)), and nkap = nrho/r.
  * A pair's term then needs npx(r_ij) npx(r_ik) and, for narrow functions, exp(−η (r_jk − r_s)²) f_c(r_jk):
  * one exp per pair instead of one per term.
  */
@@ -159,9 +159,9 @@ export class NeighborTables {
         }
     }
 
-    cutoffOf(f: SymmetryFunctionIR): { array: string; fn: string; rho: string } {
+    cutoffOf(f: SymmetryFunctionIR): { array: string; fn: string; kappa: string } {
         const e = this.cutoffs.get(this.table.cutoff(f.cutoff!))!;
-        return { array: `nfc_${e.index}`, fn: e.fn, rho: `nrho_${e.index}` };
+        return { array: `nfc_${e.index}`, fn: e.fn, kappa: `nkap_${e.index}` };
     }
 
     expOf(f: SymmetryFunctionIR): string {
@@ -174,22 +174,23 @@ export class NeighborTables {
         return `npx_${cutoff}_${this.exps.get(`${f.eta}:${f.rshift ?? 0}`)!.index}`;
     }
 
-    /** Lets of every table at distance `r`, named `<table>_<suffix>` (unused ones are dropped by the compiler). */
-    values(r: string, suffix: string): string {
+    /** Lets of every table at distance `r` (1/r = `inv`), named `<table>_<suffix>` (unused ones are dropped by the compiler). */
+    values(r: string, inv: string, suffix: string): string {
         const lines = [...this.cutoffs.values()].flatMap((c) => [
             `let nfc_${c.index}_${suffix} = ${c.fn}(${r});`,
             `let nrho_${c.index}_${suffix} = select(0.0, nfc_${c.index}_${suffix}.y / nfc_${c.index}_${suffix}.x, nfc_${c.index}_${suffix}.x > 0.0);`,
+            `let nkap_${c.index}_${suffix} = nrho_${c.index}_${suffix} * ${inv};`,
         ]);
         for (const e of this.exps.values()) lines.push(`let nex_${e.index}_${suffix} = exp(${lit(-e.eta)} * (${r} - ${lit(e.rshift)}) * (${r} - ${lit(e.rshift)}));`);
         for (const { cutoff, exp } of this.products.values()) lines.push(`let npx_${cutoff}_${exp}_${suffix} = nex_${exp}_${suffix} * nfc_${cutoff}_${suffix}.x;`);
         return lines.join('\n');
     }
 
-    /** The table values at suffix `suffix` a lane publishes to the others: the products and f_c'/f_c. */
+    /** The table values at suffix `suffix` a lane publishes to the others: the products and f_c'/(f_c r). */
     published(suffix: string): Published[] {
         return [
             ...[...this.products.values()].map(({ cutoff, exp }) => ({ name: `npx_${cutoff}_${exp}_${suffix}`, type: 'f32' })),
-            ...[...this.cutoffs.values()].map((c) => ({ name: `nrho_${c.index}_${suffix}`, type: 'f32' })),
+            ...[...this.cutoffs.values()].map((c) => ({ name: `nkap_${c.index}_${suffix}`, type: 'f32' })),
         ];
     }
 
@@ -231,8 +232,8 @@ interface GaussianTerm {
     readonly ffKey: string;
     /** (f_c, f_c')(r_jk) for narrow functions. */
     readonly f3: string;
-    /** f_c'/f_c of slots a and b. */
-    readonly rho: readonly [string, string];
+    /** f_c'/(f_c r) of slots a and b. */
+    readonly kappa: readonly [string, string];
     readonly narrow: boolean;
     /** Key of y: equal within a class (with equal ffKey). */
     readonly xKey: string;
@@ -259,7 +260,9 @@ function pairPrelude(group: AngularGroup, tables: NeighborTables, exchange: Lane
         `let inv_r2 = ${exchange.read('inv_ro', 'src')};`,
         tables.received('o', 'b', 'src', exchange),
         'let v3 = d2.xyz - d1.xyz;',
-        'let r3 = length(v3);',
+        // exp(−η r3²) from s3 = r3² directly: not behind the square root on the pair's critical path
+        'let s3 = dot(v3, v3);',
+        'let r3 = sqrt(s3);',
         'let cos_t = dot(d1.xyz, d2.xyz) * (inv_r1 * inv_r2);',
         // cos θ within [−1, 1] (rounding can leave it just outside): then 1 + λ cos θ ≥ 0 for |λ| ≤ 1
         'let cos_c = clamp(cos_t, -1.0, 1.0);',
@@ -275,7 +278,7 @@ function pairPrelude(group: AngularGroup, tables: NeighborTables, exchange: Lane
         }
         exps.set(tables.expOf(f), { eta: f.eta!, rshift: f.rshift ?? 0 });
     }
-    lines.push(...exponentials(exps, 'r3'));
+    lines.push(...exponentials(exps, 'r3', 's3'));
     return lines.join('\n');
 }
 
@@ -285,7 +288,7 @@ function pairPrelude(group: AngularGroup, tables: NeighborTables, exchange: Lane
  * few multiplications instead of an exp per η. Its float32 error, ~n ulp of the base, is of the size
  * of the rounding of the argument η (r − r_s)² that a direct exp inherits anyway.
  */
-function exponentials(exps: ReadonlyMap<string, { eta: number; rshift: number }>, r: string): string[] {
+function exponentials(exps: ReadonlyMap<string, { eta: number; rshift: number }>, r: string, squared: string): string[] {
     const lines: string[] = [];
     const byShift = new Map<number, Array<[string, number]>>();
     for (const [name, { eta, rshift }] of exps) {
@@ -295,7 +298,7 @@ function exponentials(exps: ReadonlyMap<string, { eta: number; rshift: number }>
     let k = 0;
     for (const [rshift, list] of byShift) {
         const base = Math.min(...list.map(([, eta]) => eta));
-        const sq = `(${r} - ${lit(rshift)}) * (${r} - ${lit(rshift)})`;
+        const sq = rshift === 0 ? squared : `(${r} - ${lit(rshift)}) * (${r} - ${lit(rshift)})`;
         const baseName = `eb_${k++}`;
         let used = false;
         for (const [name, eta] of list) {
@@ -371,7 +374,7 @@ function angularTerm(f: SymmetryFunctionIR, k: number, tables: NeighborTables, t
         lets: [...lets, `let y_${k} = ${px}_a * ${px}_b${narrow ? ` * ${ex}_3` : ''};`],
         ffKey: `${fc.array}:${narrow}`,
         f3: `${fc.array}_3`,
-        rho: [`${fc.rho}_a`, `${fc.rho}_b`],
+        kappa: [`${fc.kappa}_a`, `${fc.kappa}_b`],
         narrow,
         xKey: `${px}:${narrow}`,
         y: `y_${k}`,
@@ -459,7 +462,7 @@ function pairLoops(group: AngularGroup, body: string, tables: NeighborTables, ex
         return `
             let od = pv[base + min(c + lane, b_end - 1u)];
             let inv_ro = 1.0 / od.w;
-            ${indent(tables.values('od.w', 'o'), 12)}
+            ${indent(tables.values('od.w', 'inv_ro', 'o'), 12)}
             ${indent(exchange.publish(chunkValues(tables)), 12)}
             ${indent(hooks.chunkBefore, 12)}
             ${steps}
@@ -487,7 +490,7 @@ function pairLoops(group: AngularGroup, body: string, tables: NeighborTables, ex
         let d1 = pv[base + a];
         let r1 = d1.w;
         let inv_r1 = 1.0 / r1;
-        ${indent(tables.values('r1', 'a'), 8)}
+        ${indent(tables.values('r1', 'inv_r1', 'a'), 8)}
         ${indent(hooks.before, 8)}
         let b_end = ${bEnd};
         ${chunks}
@@ -583,7 +586,7 @@ export function angularGradients(group: AngularGroup, tables: NeighborTables, ta
     // Gaussian types, T_s = P_s y f3 (f3 = f_c(r_jk) for narrow functions, else 1): per class (shared
     // y), Q = Σ w_s P_s and Q' = Σ w_s dP_s/dcos θ; per cutoff, A = Σ y Q, B = Σ η y Q, R = Σ η r_s y Q,
     // C = Σ y Q'. As ∂y/∂r1 = y (ρ1 − 2η (r1 − r_s)) with ρ = f_c'/f_c per slot (NeighborTables):
-    //   Σ_s w_s ∂T_s/∂r1 = f3 (ρ1 A − 2 (r1 B − R))          (likewise r2)
+    //   Σ_s w_s ∂T_s/∂r1 = f3 (ρ1 A − 2 (r1 B − R))          (likewise r2; computed divided by r1, below)
     //   Σ_s w_s ∂T_s/∂r3 = f3' A − 2 f3 (r3 B − R)           (narrow functions)
     //   Σ_s w_s ∂T_s/∂cos θ = f3 C
     const coefficients: string[] = [];
@@ -602,33 +605,40 @@ export function angularGradients(group: AngularGroup, tables: NeighborTables, ta
                 lines.push(`let xq_${c}_${e} = ${y} * (${q});`, `let xd_${c}_${e} = ${y} * (${dq});`);
             }
             sums.a.push(`xq_${c}_${e}`);
-            sums.b.push(`${lit(eta)} * xq_${c}_${e}`);
-            if (rshift !== 0) sums.r.push(`${lit(eta * rshift)} * xq_${c}_${e}`);
+            sums.b.push(`${lit(2 * eta)} * xq_${c}_${e}`);
+            if (rshift !== 0) sums.r.push(`${lit(2 * eta * rshift)} * xq_${c}_${e}`);
             sums.c.push(`xd_${c}_${e}`);
         });
         const sum = (xs: string[]) => (xs.length ? xs.join(' + ') : '0.0');
-        const [rhoA, rhoB] = g.rho;
-        const r = (radius: string) => (sums.r.length ? `(${radius} * sb_${c} - sr_${c})` : `${radius} * sb_${c}`);
+        const [kapA, kapB] = g.kappa;
+        // with B2 = 2B, R2 = 2R: ∂T/∂r1 / r1 = f3 (κ1 A − (B2 − R2/r1)), κ = ρ/r per slot
+        const shifted = (inv: string) => (sums.r.length ? `(sb_${c} - sr_${c} * ${inv})` : `sb_${c}`);
         const scaled = (x: string) => (g.narrow ? `${g.f3}.x * (${x})` : x);
         lines.push(
             `let sa_${c} = ${sum(sums.a)};`, `let sb_${c} = ${sum(sums.b)};`, `let sr_${c} = ${sum(sums.r)};`, `let sc_${c} = ${sum(sums.c)};`,
-            `g1 += ${scaled(`${rhoA} * sa_${c} - 2.0 * ${r('r1')}`)};`,
-            `g2 += ${scaled(`${rhoB} * sa_${c} - 2.0 * ${r('r2')}`)};`,
-            ...(g.narrow ? [`g3 += ${g.f3}.y * sa_${c} - 2.0 * ${r('r3')} * ${g.f3}.x;`] : []),
+            `h1 += ${scaled(`${kapA} * sa_${c} - ${shifted('inv_r1')}`)};`,
+            `h2 += ${scaled(`${kapB} * sa_${c} - ${shifted('inv_r2')}`)};`,
+            ...(g.narrow ? [`g3 += ${g.f3}.y * sa_${c} - (r3 * sb_${c}${sums.r.length ? ` - sr_${c}` : ''}) * ${g.f3}.x;`] : []),
             `gc += ${scaled(`sc_${c}`)};`,
         );
     });
+    // ∂T/∂r1 and ∂T/∂r2 divided by r1, r2 (h1, h2: Gaussian types) or not yet (g1, g2: compact types)
+    const compact = terms.some(({ t }) => t.kind === 'compact');
+    const own = (g: string, h: string, inv: string) => `${compact ? `${g} * ${inv} + ` : ''}${h} - gcc * (${inv} * ${inv}) + u3`;
     const zero = 'vec3<f32>(0.0, 0.0, 0.0)';
     const body = `var g1 = 0.0;
 var g2 = 0.0;
+var h1 = 0.0;
+var h2 = 0.0;
 var g3 = 0.0;
 var gc = 0.0;
 ${lines.join('\n')}
 // in the basis (d1, d2), v3 = d2 − d1: scalar coefficients first, then two vector multiply-adds each
 let u3 = select(0.0, g3 / max(r3, 1e-30), r3 > 0.0);
-let mixed = select(0.0, gc * inv_r1 * inv_r2 - u3, valid);
-let own1 = select(0.0, g1 * inv_r1 - gc * cos_t * inv_r1 * inv_r1 + u3, valid);
-let own2 = select(0.0, g2 * inv_r2 - gc * cos_t * inv_r2 * inv_r2 + u3, valid);
+let gcc = gc * cos_t;
+let mixed = select(0.0, gc * (inv_r1 * inv_r2) - u3, valid);
+let own1 = select(0.0, ${own('g1', 'h1', 'inv_r1')}, valid);
+let own2 = select(0.0, ${own('g2', 'h2', 'inv_r2')}, valid);
 ga += own1 * d1.xyz + mixed * d2.xyz;
 let gb = own2 * d2.xyz + mixed * d1.xyz;
 ${exchange.deliver('gb', 'gb_mine')}`;
