@@ -21,7 +21,7 @@ export interface CompiledArtefacts {
  * potentials (their kernels need no slot capacity: each atom's terms read its slots in place).
  */
 export function compileKernels(
-    models: readonly ModelIR[], constants: (model: ModelIR) => NetworkConstants | undefined, potentials: readonly PotentialIR[] = [],
+    models: readonly ModelIR[], constants: (model: ModelIR) => { consts: NetworkConstants; weights: Float32Array } | undefined, potentials: readonly PotentialIR[] = [],
 ): CompiledArtefacts {
     const files = new Map<string, string>();
     const emit = (owner: string, defs: ReadonlyArray<KernelDefinition<KernelParams>>) => defs.map((def) => {
@@ -39,10 +39,10 @@ export function compileKernels(
         };
     });
     const entries = models.map((model) => {
-        const consts = constants(model);
+        const network = constants(model);
         const kernels = emit(model.name, [
             descriptorKernel(model, MANIFEST_CAPACITY),
-            ...(consts ? [networkKernel(model, consts)] : []),
+            ...(network ? [networkKernel(model, network.consts, undefined, undefined, network.weights)] : []),
             forceKernel(model, MANIFEST_CAPACITY),
             gatherKernel(),
         ]);
@@ -50,7 +50,7 @@ export function compileKernels(
             model: model.name,
             slotCapacity: MANIFEST_CAPACITY,
             dispatchPlan: kernels.map((k) => k.name),
-            ...(consts ? {} : { note: "the Network kernel bakes the model's scaling statistics and is written once the model has weights" }),
+            ...(network ? {} : { note: "the Network kernel bakes the model's scaling statistics and is written once the model has weights" }),
             kernels,
         };
     });

@@ -89,7 +89,7 @@ export class GpuEvaluator {
         const plan = planDescriptors(model);
         const { consts, weights } = networkConstants(model, params);
         const cache = pipelineCache(ctx.device);
-        const [network, gather] = await Promise.all([cache.get(networkKernel(model, consts, plan, subgroups)), cache.get(gatherKernel())]);
+        const [network, gather] = await Promise.all([cache.get(networkKernel(model, consts, plan, subgroups, weights)), cache.get(gatherKernel())]);
         return new GpuEvaluator(ctx, model, params, { network, gather }, weights, neighbors, subgroups);
     }
 

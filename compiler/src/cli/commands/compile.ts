@@ -27,7 +27,7 @@ export async function compileCommand(spec: string, outDir: string, out: (line: s
     const artefacts = compileKernels(ir.models, (model) => {
         if (!model.weights) return undefined;
         try {
-            return networkConstants(model, readWeights(resolve(specDir, model.weights), model)).consts;
+            return networkConstants(model, readWeights(resolve(specDir, model.weights), model));
         } catch {
             return undefined; // weights not there yet: the network kernel is left out (manifest says so)
         }

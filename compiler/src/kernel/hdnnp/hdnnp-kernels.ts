@@ -187,12 +187,26 @@ export function forceKernel(model: ModelIR, capacity: number, plan = planDescrip
     };
 }
 
+/**
+ * Networks with at most this many parameters in all (weights, biases and scaling vectors) are
+ * written out neuron by neuron with their values as literals: the water network (2 × ~1 400) then
+ * runs 3× faster on lavapipe and compiles in ~3 s more; a compile time that grows with the size
+ * sets the limit.
+ */
+export const BAKED_PARAMETER_LIMIT = 12_000;
+
+/**
+ * The Network kernel. With `values` (the flat buffer the layout `consts` describes, as the runtime
+ * uploads it) and at most BAKED_PARAMETER_LIMIT of them, the values are baked into the kernel;
+ * otherwise it reads them from the `weights` buffer.
+ */
 export function networkKernel(
-    model: ModelIR, consts: NetworkConstants, plan = planDescriptors(model), subgroups = true,
-): KernelDefinition<{ model: string; layout: string; subgroups: boolean }> {
+    model: ModelIR, consts: NetworkConstants, plan = planDescriptors(model), subgroups = true, values?: Float32Array,
+): KernelDefinition<{ model: string; layout: string; subgroups: boolean; baked: string }> {
+    const baked = values && values.length <= BAKED_PARAMETER_LIMIT ? values : undefined;
     return {
         name: 'Network',
-        params: { model: modelKey(model), layout: JSON.stringify(consts), subgroups },
+        params: { model: modelKey(model), layout: JSON.stringify(consts), subgroups, baked: baked ? digest(baked) : '' },
         workgroupSize: WORKGROUP_SIZE,
         // the shuffles run under subgroupAny branches: uniform over the subgroup, which WGSL's
         // analysis (workgroup uniformity) cannot see
@@ -204,7 +218,7 @@ export function networkKernel(
             b.storage('weights', 'array<f32>', 'read');
             b.storage('energy', 'array<f32>', 'read_write');
             b.storage('dedg', 'array<f32>', 'read_write');
-            const fns = model.networks.map((net, s) => networkFunction(net, s, plan.maxFunctions, consts, subgroups));
+            const fns = model.networks.map((net, s) => (baked ? bakedNetworkFunction(net, s, plan.maxFunctions, consts, baked) : networkFunction(net, s, plan.maxFunctions, consts, subgroups)));
             const main = subgroups
                 ? `@compute @workgroup_size(${WORKGROUP_SIZE})
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(subgroup_invocation_id) sl: u32) {
@@ -288,6 +302,61 @@ function networkFunction(net: NetworkIR, s: number, stride: number, consts: Netw
     lines.push(`    for (var j = 0u; j < ${n0}u + dims.opaque_zero; j++) { if (mine) { dedg[i * ${stride}u + j] = ${lit(consts.energyScale)} * weights[${so}u + j] * delta0[j]; } }`);
     lines.push('}');
     return lines.join('\n');
+}
+
+/**
+ * networkFunction written out neuron by neuron, with the weights, biases and scaling vectors as
+ * literals (`values` at the layout `consts`): activations are plain values and no weight is read
+ * from memory (on lavapipe a read in a loop is a bounds-checked scalar load per lane, and an array
+ * indexed in a loop lives in memory). Same formulas, same order of the sums over inputs.
+ */
+function bakedNetworkFunction(net: NetworkIR, s: number, stride: number, consts: NetworkConstants, values: Float32Array): string {
+    const v = (offset: number) => lit(values[offset]!);
+    const sizes = [net.inputs, ...net.layers.map((l) => l.size)];
+    const offsets = consts.layerOffsets[s]!;
+    const so = consts.scalingOffsets[s]!;
+    const n0 = net.inputs;
+    const L = net.layers.length;
+    const out: string[] = [`fn network_${s}(i: u32, sl: u32, mine: bool) {`];
+    for (let j = 0; j < n0; j++) out.push(`    let y0_${j} = (g[i * ${stride}u + ${j}u] - ${v(so + n0 + j)}) * ${v(so + j)} + ${v(so + 2 * n0 + j)};`);
+    net.layers.forEach((layer, l) => {
+        const n = sizes[l + 1]!;
+        const nin = sizes[l]!;
+        const w = offsets[l]!;
+        const norm = net.normalizeNodes ? ` * ${lit(1 / nin)}` : '';
+        for (let k = 0; k < n; k++) {
+            const terms = Array.from({ length: nin }, (_, j) => ` + ${v(w + k * nin + j)} * y${l}_${j}`).join('');
+            // (f, f') of x^l_k = b_k + Σ_j W_kj y_j
+            out.push(`    let f${l + 1}_${k} = ${activationExpression(layer.activation, `((${v(w + n * nin + k)}${terms})${norm})`)};`);
+            out.push(`    let y${l + 1}_${k} = f${l + 1}_${k}.x;`);
+        }
+    });
+    out.push(`    if (mine) { energy[i] = y${L}_0; }`);
+    // backward: δ^L = f_L'(x^L); δ^{l−1}_j = f'_{l−1}(x^{l−1}_j) Σ_k W^l_kj δ^l_k
+    for (let k = 0; k < sizes[L]!; k++) out.push(`    let d${L}_${k} = f${L}_${k}.y;`);
+    for (let l = L; l >= 1; l--) {
+        const n = sizes[l]!;
+        const nin = sizes[l - 1]!;
+        const w = offsets[l - 1]!;
+        const norm = net.normalizeNodes ? ` * ${lit(1 / nin)}` : '';
+        for (let j = 0; j < nin; j++) {
+            const terms = Array.from({ length: n }, (_, k) => `${v(w + k * nin + j)} * d${l}_${k}`).join(' + ');
+            out.push(`    let d${l - 1}_${j} = (${terms})${norm}${l > 1 ? ` * f${l - 1}_${j}.y` : ''};`);
+        }
+    }
+    for (let j = 0; j < n0; j++) out.push(`    if (mine) { dedg[i * ${stride}u + ${j}u] = ${lit(consts.energyScale)} * ${v(so + j)} * d0_${j}; }`);
+    out.push('}');
+    return out.join('\n');
+}
+
+/** FNV-1a over the bits of a float32 array: identifies baked values in a kernel's cache key. */
+function digest(values: Float32Array): string {
+    const words = new Uint32Array(values.buffer, values.byteOffset, values.length);
+    let h = 0x811c9dc5;
+    for (const w of words) {
+        for (let b = 0; b < 32; b += 8) h = Math.imul(h ^ ((w >>> b) & 0xff), 0x01000193) >>> 0;
+    }
+    return `${values.length}:${h.toString(16)}`;
 }
 
 /** Cache key of everything model-dependent baked into the kernels (not the weights' values). */
