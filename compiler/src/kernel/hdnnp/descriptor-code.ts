@@ -109,7 +109,10 @@ ${lets}
 ${terms.join('\n')}`);
 }
 
-/** Adds Σ_s w_s dG_s/dr · d/r to pf[a] for this lane's slots of the group's species. */
+/**
+ * Writes Σ_s w_s dG_s/dr · d/r to pf[a] for this lane's slots of the group's species: the first part
+ * of those slots' p (a store, no read; the group is the only radial one of its species).
+ */
 export function radialGradients(group: RadialGroup, table: FunctionTable): string {
     const { lets, names } = cutoffLets(group.functions, table, ['r']);
     const terms = group.functions.map(({ index, f, weight }) => {
@@ -128,7 +131,7 @@ let r = d.w;
 var dgdr = 0.0;
 ${lets}
 ${terms.join('\n')}
-pf[base + a] += vec4<f32>(dgdr / r * d.xyz, 0.0);`);
+pf[base + a] = vec4<f32>(dgdr / r * d.xyz, 0.0);`);
 }
 
 // ---------------------------------------------------------------- angular
@@ -634,7 +637,8 @@ var g3 = 0.0;
 var gc = 0.0;
 ${lines.join('\n')}
 // in the basis (d1, d2), v3 = d2 − d1: scalar coefficients first, then two vector multiply-adds each
-let u3 = select(0.0, g3 / max(r3, 1e-30), r3 > 0.0);
+// r3 > 0 for every valid pair (two slots are two atoms, or two images); a masked pair's 0/0 is selected away below
+let u3 = g3 / r3;
 let gcc = gc * cos_t;
 let mixed = select(0.0, gc * (inv_r1 * inv_r2) - u3, valid);
 let own1 = select(0.0, ${own('g1', 'h1', 'inv_r1')}, valid);

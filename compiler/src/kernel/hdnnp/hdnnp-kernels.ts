@@ -104,9 +104,9 @@ function elementFunctions(
     return `${DIMS}\n${CORE_FUNCTIONS}\n${table.code()}\n${exchange.declarations(published)}\n${fns.join('\n\n')}\n\n${laneEntry(model, prefix, exchange)}`;
 }
 
-/** This lane's slots of every species range: `body` with `a` bound to each (the lane owns them). */
-function ownedSlots(model: ModelIR, body: string): string {
-    return model.elements.map((_, sp) => `for (var a = nb_range[rb + ${sp}u] + lane; a < nb_range[rb + ${sp + 1}u]; a += ${LANES}u) { ${body} }`).join('\n    ');
+/** This lane's slots of the species ranges `species`: `body` with `a` bound to each (the lane owns them). */
+function ownedSlots(species: readonly number[], body: string): string {
+    return species.map((sp) => `for (var a = nb_range[rb + ${sp}u] + lane; a < nb_range[rb + ${sp + 1}u]; a += ${LANES}u) { ${body} }`).join('\n    ');
 }
 
 export function descriptorKernel(model: ModelIR, capacity: number, plan = planDescriptors(model), subgroups = true): KernelDefinition<HdnnpParams> {
@@ -159,15 +159,19 @@ export function forceKernel(model: ModelIR, capacity: number, plan = planDescrip
                 const angular = el.angular.map((g) => angularGradients(g, tables, table, exchange)).join('\n');
                 // dE/dG as named lets (constant-indexed): a private array would live in memory
                 const weights = Array.from({ length: el.functionCount }, (_, s) => `let w_${s} = dedg[i * ${plan.maxFunctions}u + ${s}u];`);
+                // the radial groups store their slots' first part of p; slots of other species start at 0
+                const unvisited = model.elements.map((_, sp) => sp).filter((sp) => !el.radial.some((g) => g.species === sp));
                 return `${weights.join('\n    ')}
-    ${ownedSlots(model, 'pf[base + a] = vec4<f32>(0.0, 0.0, 0.0, 0.0);')}
+    ${ownedSlots(unvisited, 'pf[base + a] = vec4<f32>(0.0, 0.0, 0.0, 0.0);')}
     ${radial}
     ${angular}
     // virial W_ab = Σ_j p_a d_b (rows a) over this lane's slots, then over the lanes in lane order
+    // (summing it where p's parts are written instead kept three more vectors live through the pair
+    // loops: 6% slower, measured)
     var v0 = vec3<f32>(0.0, 0.0, 0.0);
     var v1 = vec3<f32>(0.0, 0.0, 0.0);
     var v2 = vec3<f32>(0.0, 0.0, 0.0);
-    ${ownedSlots(model, `let p = pf[base + a].xyz;
+    ${ownedSlots(model.elements.map((_, sp) => sp), `let p = pf[base + a].xyz;
         let d = pv[base + a].xyz;
         v0 += p.x * d;
         v1 += p.y * d;
