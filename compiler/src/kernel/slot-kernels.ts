@@ -11,8 +11,9 @@ import type { BindingRegistry, KernelDefinition } from './wgsl-builder.js';
 export const WORKGROUP_SIZE = 64;
 
 // `opaque_zero` is always 0 at run time; loop bounds written as `n + dims.opaque_zero` are not
-// compile-time constants, so the driver's compiler does not unroll the network's layer loops
-// (unrolled, the water network took ~35 s to compile on lavapipe; measured).
+// compile-time constants, so the driver's compiler does not unroll the layer loops of a network
+// that reads its weights from a buffer (unrolled, the water network took ~35 s to compile on
+// lavapipe; written out with the weights as literals it takes ~3 s: hdnnp-kernels.ts).
 export const DIMS = 'struct Dims { n_atoms: u32, max_neighbors: u32, opaque_zero: u32, pad: u32 }';
 
 export function dimsBinding(b: BindingRegistry): void {

@@ -509,7 +509,15 @@ export function angularValues(group: AngularGroup, tables: NeighborTables, table
     gaussianClasses(terms).forEach(({ byX }, c) => [...byX.values()].forEach((members, e) => {
         const { y, f3, narrow } = members[0]!.t;
         lines.push(`let xf_${c}_${e} = select(0.0, ${narrow ? `${y} * ${f3}.x` : y}, valid);`);
-        for (const { t, n, weight } of members) lines.push(`part_${n} += ${weight === 1 ? '' : `${lit(weight)} * `}${t.angular} * xf_${c}_${e};`);
+        for (const { t, n, weight } of members) {
+            // integer ζ: (1 + λ cos θ)^ζ by squaring times (weight 2^{1−ζ} xf), that factor shared by the
+            // class's functions of equal ζ (the λ = ±1 pairs)
+            const factor = (k: number) => (k === 1 ? `xf_${c}_${e}` : `(${lit(k)} * xf_${c}_${e})`);
+            const term = t.polynomial
+                ? `${power(`bl_${n}`, t.polynomial.zeta)} * ${factor(weight * 2 ** (1 - t.polynomial.zeta))}`
+                : `${weight === 1 ? '' : `${lit(weight)} * `}${t.angular} * xf_${c}_${e}`;
+            lines.push(`part_${n} += ${term};`);
+        }
     }));
     for (const { t, n, weight } of terms) {
         if (t.kind === 'compact') lines.push(`part_${n} += select(0.0, ${weight === 1 ? '' : `${lit(weight)} * `}${t.value}, valid);`);
