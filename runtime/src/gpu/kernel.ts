@@ -8,6 +8,7 @@ import {
     type KernelDefinition,
     type KernelParams,
 } from '../../../compiler/src/kernel/wgsl-builder.js';
+import { throttledAwait } from './device.js';
 
 export interface CompiledKernel {
     readonly name: string;
@@ -138,7 +139,9 @@ export async function withValidation<T>(device: GPUDevice, what: string, fn: () 
     const outcome = await Promise.resolve()
         .then(fn)
         .then((value) => ({ ok: true as const, value }), (error: unknown) => ({ ok: false as const, error }));
-    const validation = await device.popErrorScope(); // always pop, or scopes leak into later calls
+    // always pop, or scopes leak into later calls; the throttled wait: a plain await of a Dawn promise
+    // polls on the main thread and takes a core from lavapipe's workers just as the submitted work starts
+    const validation = await throttledAwait(device.popErrorScope());
     // The validation error is the root cause when both happen (e.g. a stale-data check failing).
     if (validation) throw new Error(`${what}: WebGPU validation error: ${validation.message}`);
     if (!outcome.ok) throw outcome.error;
