@@ -476,7 +476,8 @@ function pairLoops(group: AngularGroup, body: string, tables: NeighborTables, ex
     // l + LANES/2 meet the same pair and the lower one takes it: half the steps of a full chunk.
     const start = same ? 'a0' : `nb_range[rb + ${group.q}u]`;
     const chunks = !exchange.writeStepsOut
-        ? `for (var c = ${start}; c < b_end; c += ${LANES}u) {${same ? '\n            let first = c == a0;' : ''}${chunk(same ? 'first' : false)}
+        ? `for (var c = ${start}; c < b_end; c += ${LANES}u) {
+            let first = ${same ? 'c == a0' : 'false'};${chunk('first')}
         }`
         : same
             ? `{
