@@ -54,12 +54,14 @@ export class GpuEvaluator {
     private last: { readonly kernels: EvaluationKernels; readonly atoms: number } | undefined;
     /** The sort and slot layout of the last list, kept while lists keep their pairs. */
     private readonly layouts = new SortedLayoutCache();
+    /** The passes last bound, with the kernels and buffers they bind. */
+    private boundPasses: { kernels: EvaluationKernels; buffers: Buffers; passes: { kernel: CompiledKernel; bindGroup: GPUBindGroup }[] } | undefined;
     /** The pair vectors of the last evaluation (reused as the next one's array). */
     private pv: Float32Array | undefined;
     /** The slot layout the buffers hold (all but the pair vectors). */
     private uploaded: Omit<SlotList, 'pv'> | undefined;
-    /** Descriptor and force kernels per slot capacity. */
-    private readonly slotKernelsByCapacity = new Map<number, Promise<{ descriptors: CompiledKernel; forces: CompiledKernel }>>();
+    /** The four kernels per slot capacity (descriptor and force kernels are specialised to it). */
+    private readonly kernelsByCapacity = new Map<number, Promise<EvaluationKernels>>();
     private readonly weights: GPUBuffer;
     private readonly speciesOf: Map<string, number>;
     private readonly maxFunctions: number;
@@ -93,18 +95,18 @@ export class GpuEvaluator {
         return new GpuEvaluator(ctx, model, params, { network, gather }, weights, neighbors, subgroups);
     }
 
-    /** The descriptor and force kernels for a slot stride (compiled once per capacity). */
-    private slotKernels(maxNeighbors: number): Promise<{ descriptors: CompiledKernel; forces: CompiledKernel }> {
+    /** The kernels for a slot stride (descriptor and force kernels compiled once per capacity). */
+    private kernelsFor(maxNeighbors: number): Promise<EvaluationKernels> {
         const capacity = slotCapacity(maxNeighbors);
-        let kernels = this.slotKernelsByCapacity.get(capacity);
+        let kernels = this.kernelsByCapacity.get(capacity);
         if (!kernels) {
             const cache = pipelineCache(this.ctx.device);
             const plan = planDescriptors(this.model);
             kernels = Promise.all([
                 cache.get(descriptorKernel(this.model, capacity, plan, this.subgroups)),
                 cache.get(forceKernel(this.model, capacity, plan, this.subgroups)),
-            ]).then(([descriptors, forces]) => ({ descriptors, forces }));
-            this.slotKernelsByCapacity.set(capacity, kernels);
+            ]).then(([descriptors, forces]) => ({ ...this.fixed, descriptors, forces }));
+            this.kernelsByCapacity.set(capacity, kernels);
         }
         return kernels;
     }
@@ -165,7 +167,7 @@ export class GpuEvaluator {
     private async prepare(slots: Omit<SlotList, 'pv'>): Promise<EvaluationKernels> {
         const n = slots.atoms;
         this.ensureBuffers(n, n * slots.maxNeighbors, slots.revSlots.length);
-        const kernels = { ...this.fixed, ...(await this.slotKernels(slots.maxNeighbors)) };
+        const kernels = await this.kernelsFor(slots.maxNeighbors);
         this.last = { kernels, atoms: n };
         return kernels;
     }
@@ -198,8 +200,13 @@ export class GpuEvaluator {
         return mapFloats(b.readback, 56 * n);
     }
 
-    /** The four kernels of one evaluation (descriptors, network, pair forces, gather) with their bindings. */
+    /** The four kernels of one evaluation (descriptors, network, pair forces, gather) with their bindings (kept while kernels and buffers stay). */
     private passes(k: EvaluationKernels, b: Buffers): { kernel: CompiledKernel; bindGroup: GPUBindGroup }[] {
+        if (this.boundPasses?.kernels !== k || this.boundPasses.buffers !== b) this.boundPasses = { kernels: k, buffers: b, passes: this.bindPasses(k, b) };
+        return this.boundPasses.passes;
+    }
+
+    private bindPasses(k: EvaluationKernels, b: Buffers): { kernel: CompiledKernel; bindGroup: GPUBindGroup }[] {
         const device = this.ctx.device;
         const dims = b.dims;
         const bound: Array<[CompiledKernel, Record<string, GPUBuffer>]> = [
