@@ -383,7 +383,7 @@ function angularTerm(f: SymmetryFunctionIR, k: number, tables: NeighborTables, t
         y: `y_${k}`,
         eta: f.eta!,
         rshift: f.rshift ?? 0,
-        angular: plain && zeta === 1 ? `${pre === 1 ? '' : `${lit(pre)} * `}bl_${k}` : `${lit(pre)} * pm_${k} * bl_${k}`,
+        angular: `${lit(pre)} * pm_${k} * bl_${k}`,
         // ∂/∂cos θ [2^{1−ζ} (1+λc)^ζ] = 2^{1−ζ} ζ λ (1+λc)^{ζ−1}
         dAngular: `${lit(pre * zeta * f.lambda!)} * pm_${k}`,
         polynomial: plain ? { lambda: f.lambda!, zeta } : undefined,
@@ -532,7 +532,7 @@ export function angularValues(group: AngularGroup, tables: NeighborTables, table
     return pairLoops(group, lines.join('\n'), tables, exchange, { before: parts, after: flush, chunkBefore: '', chunkAfter: () => '' });
 }
 
-/** Multiplications `power(x, n)` spends. */
+/** Multiplications `power(x, n)` spends once the compiler shares its repeated squares. */
 function powerCost(n: number): number {
     return n <= 1 ? 0 : Math.floor(Math.log2(n)) + n.toString(2).split('1').length - 2;
 }
