@@ -1,7 +1,7 @@
 // Buffer bookkeeping the evaluators and the MD engine share: sizes rounded to 16 bytes, capacities with
 // headroom (so small changes in size do not reallocate), releasing a set of buffers at once, and the
 // upload of a packed slot list.
-import type { SlotList } from '../neighbors/slot-list.js';
+import { slotVectors, SortedLayoutCache, type CsrNeighbors, type SlotList, type SortedLayout } from '../neighbors/slot-list.js';
 
 /** A storage buffer (copyable both ways) unless `usage` says otherwise; at least 16 bytes, a multiple of 16. */
 export function bufferMaker(device: GPUDevice): (label: string, bytes: number, usage?: number) => GPUBuffer {
@@ -45,6 +45,39 @@ export function uploadLayout(queue: GPUQueue, b: SlotBuffers, slots: Omit<SlotLi
     queue.writeBuffer(b.counts, 0, slots.counts);
     queue.writeBuffer(b.revOffsets, 0, slots.revOffsets);
     if (slots.revSlots.length > 0) queue.writeBuffer(b.revSlots, 0, slots.revSlots);
+}
+
+/**
+ * Neighbour lists into slot buffers, for an evaluator called again and again: the sort and slot
+ * layout are kept while the lists keep their pairs (SortedLayoutCache: a skin list between
+ * rebuilds, a list reused as is) and uploaded only where the buffers do not hold them yet; the pair
+ * vectors are packed (into a reused array) and uploaded every time.
+ */
+export class SlotUploader {
+    private readonly layouts = new SortedLayoutCache();
+    private pv: Float32Array | undefined;
+    /** The buffers and the layout they hold. */
+    private held: { buffers: SlotBuffers; layout: SortedLayout['layout'] } | undefined;
+
+    /** The sorted layout of `list` (atoms in kernel order; see slot-list.ts). */
+    layout(list: CsrNeighbors, species: ArrayLike<number>, speciesCount: number): SortedLayout {
+        return this.layouts.get(list, species, speciesCount);
+    }
+
+    /** Writes `sorted` (where `b` does not hold it yet) and the pair vectors of `displacements` into `b`. */
+    upload(queue: GPUQueue, b: SlotBuffers, sorted: SortedLayout, displacements: Float64Array): void {
+        if (this.held?.buffers !== b || this.held.layout !== sorted.layout) {
+            uploadLayout(queue, b, sorted.layout, sorted.species);
+            this.held = { buffers: b, layout: sorted.layout };
+        }
+        this.pv = slotVectors(sorted.layout, displacements, this.pv);
+        queue.writeBuffer(b.pv, 0, this.pv);
+    }
+
+    /** Something else wrote the buffers' slot list (device-resident MD binds its own). */
+    forget(): void {
+        this.held = undefined;
+    }
 }
 
 /**

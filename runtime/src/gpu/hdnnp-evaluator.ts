@@ -8,12 +8,12 @@ import { planDescriptors } from '../../../compiler/src/kernel/hdnnp/descriptor-p
 import { det3 } from '../math/mat3.js';
 import { energyOffset, energyScale, networkConstants } from './network-constants.js';
 import type { ModelParameters } from '../model/parameters.js';
-import { slotVectors, SortedLayoutCache, type CsrNeighbors, type SlotLayout, type SlotList } from '../neighbors/slot-list.js';
+import type { CsrNeighbors, SlotList, SortedLayout } from '../neighbors/slot-list.js';
 import type { Structure } from '../structure.js';
 import { waitForQueue, type GpuContext } from './device.js';
-import { createBindGroup, encodeDispatch, pipelineCache, withValidation, type CompiledKernel } from './kernel.js';
-import { bufferMaker, destroyAll, evaluationBuffers, holds, uploadLayout, uploadSlots, type EvaluationBuffers } from './buffers.js';
-import { mapFloats, readBack } from './readback.js';
+import { createBindGroup, encodeDispatch, pipelineCache, type CompiledKernel } from './kernel.js';
+import { bufferMaker, destroyAll, evaluationBuffers, holds, SlotUploader, uploadSlots, type EvaluationBuffers } from './buffers.js';
+import { profilePasses, readBack, runEvaluation, type Pass } from './readback.js';
 
 export interface EnergyForces {
     /** Total energy, eV. */
@@ -52,14 +52,10 @@ interface EvaluationKernels {
 export class GpuEvaluator {
     private buffers: Buffers | undefined;
     private last: { readonly kernels: EvaluationKernels; readonly atoms: number } | undefined;
-    /** The sort and slot layout of the last list, kept while lists keep their pairs. */
-    private readonly layouts = new SortedLayoutCache();
+    /** Lists into the slot buffers (the layout kept while lists keep their pairs). */
+    private readonly slots = new SlotUploader();
     /** The passes last bound, with the kernels and buffers they bind. */
-    private boundPasses: { kernels: EvaluationKernels; buffers: Buffers; passes: { kernel: CompiledKernel; bindGroup: GPUBindGroup }[] } | undefined;
-    /** The pair vectors of the last evaluation (reused as the next one's array). */
-    private pv: Float32Array | undefined;
-    /** The slot layout the buffers hold (all but the pair vectors). */
-    private uploaded: Omit<SlotList, 'pv'> | undefined;
+    private boundPasses: { kernels: EvaluationKernels; buffers: Buffers; passes: Pass[] } | undefined;
     /** The four kernels per slot capacity (descriptor and force kernels are specialised to it). */
     private readonly kernelsByCapacity = new Map<number, Promise<EvaluationKernels>>();
     private readonly weights: GPUBuffer;
@@ -118,10 +114,9 @@ export class GpuEvaluator {
             return sp;
         });
         const list = this.neighbors(s, this.model.maxCutoff);
-        // while the list keeps its pairs, so do the sort and the slot layout: only the vectors are new
-        const { order, species: sortedSpecies, layout } = this.layouts.get(list, species, this.model.elements.length);
-        this.pv = slotVectors(layout, list.displacements, this.pv);
-        const raw = await this.run(layout, this.pv, sortedSpecies);
+        const sorted = this.slots.layout(list, species, this.model.elements.length);
+        const { order, species: sortedSpecies } = sorted;
+        const raw = await this.run(sorted, list.displacements);
         const descriptors = options.descriptors ? await this.readDescriptors(order, sortedSpecies) : undefined;
         const r = this.assemble(order.map((i) => s.symbols[i]!), s, raw);
         const atomEnergies = new Float64Array(order.length);
@@ -156,10 +151,10 @@ export class GpuEvaluator {
      * passes over this evaluator's buffers, for callers that keep work on the device between
      * evaluations (gpu/device-md.ts writes `pv` itself and reads forces, energies and virials).
      */
-    async bind(slots: SlotList, species: Uint32Array): Promise<{ passes: { kernel: CompiledKernel; bindGroup: GPUBindGroup }[]; buffers: Buffers }> {
+    async bind(slots: SlotList, species: Uint32Array): Promise<{ passes: Pass[]; buffers: Buffers }> {
         const kernels = await this.prepare(slots);
         uploadSlots(this.ctx.device.queue, this.buffers!, slots, species);
-        this.uploaded = slots;
+        this.slots.forget();
         return { passes: this.passes(kernels, this.buffers!), buffers: this.buffers! };
     }
 
@@ -172,41 +167,21 @@ export class GpuEvaluator {
         return kernels;
     }
 
-    /** Uploads (the layout only where the buffers do not hold it yet), dispatches the four kernels in one submit and reads back E_i, F_i and W_i. */
-    private async run(layout: SlotLayout, pv: Float32Array, species: Uint32Array): Promise<Float32Array> {
-        const device = this.ctx.device;
-        const q = device.queue;
-        const n = layout.atoms;
-        const k = await this.prepare(layout);
+    /** Uploads (the layout only where the buffers do not hold it yet), runs the four kernels in one submit and reads back E_i, F_i and W_i. */
+    private async run(sorted: SortedLayout, displacements: Float64Array): Promise<Float32Array> {
+        const k = await this.prepare(sorted.layout);
         const b = this.buffers!;
-        if (this.uploaded !== layout) {
-            uploadLayout(q, b, layout, species);
-            this.uploaded = layout;
-        }
-        q.writeBuffer(b.pv, 0, pv);
-        if (process.env['NNP_PROFILE_KERNELS']) {
-            for (const p of await this.profileKernels()) process.stderr.write(`${p.kernel}: ${p.ms.toFixed(2)} ms (${p.cpuMs.toFixed(2)} ms CPU)\n`);
-        }
-        await withValidation(device, 'HDNNP evaluation', () => {
-            const enc = device.createCommandEncoder({ label: 'hdnnp' });
-            for (const pass of this.passes(k, b)) encodeDispatch(enc, pass.kernel, pass.bindGroup, n);
-            // readback layout: energy (N), forces (N·4), virial (N·9)
-            enc.copyBufferToBuffer(b.energy, 0, b.readback, 0, 4 * n);
-            enc.copyBufferToBuffer(b.forces, 0, b.readback, 4 * n, 16 * n);
-            enc.copyBufferToBuffer(b.virial, 0, b.readback, 20 * n, 36 * n);
-            q.submit([enc.finish()]);
-        });
-        await waitForQueue(device);
-        return mapFloats(b.readback, 56 * n);
+        this.slots.upload(this.ctx.device.queue, b, sorted, displacements);
+        return runEvaluation(this.ctx.device, 'HDNNP evaluation', this.passes(k, b), sorted.layout.atoms, b);
     }
 
     /** The four kernels of one evaluation (descriptors, network, pair forces, gather) with their bindings (kept while kernels and buffers stay). */
-    private passes(k: EvaluationKernels, b: Buffers): { kernel: CompiledKernel; bindGroup: GPUBindGroup }[] {
+    private passes(k: EvaluationKernels, b: Buffers): Pass[] {
         if (this.boundPasses?.kernels !== k || this.boundPasses.buffers !== b) this.boundPasses = { kernels: k, buffers: b, passes: this.bindPasses(k, b) };
         return this.boundPasses.passes;
     }
 
-    private bindPasses(k: EvaluationKernels, b: Buffers): { kernel: CompiledKernel; bindGroup: GPUBindGroup }[] {
+    private bindPasses(k: EvaluationKernels, b: Buffers): Pass[] {
         const device = this.ctx.device;
         const dims = b.dims;
         const bound: Array<[CompiledKernel, Record<string, GPUBuffer>]> = [
@@ -218,26 +193,10 @@ export class GpuEvaluator {
         return bound.map(([kernel, buffers]) => ({ kernel, bindGroup: createBindGroup(device, kernel, buffers) }));
     }
 
-    /**
-     * Each kernel of the last evaluation in a submit of its own: wall milliseconds and the CPU
-     * milliseconds of this process meanwhile (on a CPU driver such as lavapipe, the kernel's own cost,
-     * less sensitive to other load than the wall time).
-     */
+    /** Each kernel of the last evaluation in a submit of its own: wall and CPU milliseconds (readback.ts). */
     async profileKernels(): Promise<Array<{ kernel: string; ms: number; cpuMs: number }>> {
         if (!this.last || !this.buffers) throw new Error('profileKernels: evaluate a structure first');
-        const device = this.ctx.device;
-        const out: Array<{ kernel: string; ms: number; cpuMs: number }> = [];
-        for (const pass of this.passes(this.last.kernels, this.buffers)) {
-            const enc = device.createCommandEncoder();
-            encodeDispatch(enc, pass.kernel, pass.bindGroup, this.last.atoms);
-            const t0 = performance.now();
-            const c0 = process.cpuUsage();
-            device.queue.submit([enc.finish()]);
-            await waitForQueue(device);
-            const c = process.cpuUsage(c0);
-            out.push({ kernel: pass.kernel.label, ms: performance.now() - t0, cpuMs: (c.user + c.system) / 1000 });
-        }
-        return out;
+        return profilePasses(this.ctx.device, this.passes(this.last.kernels, this.buffers), this.last.atoms);
     }
 
     /**
@@ -292,7 +251,6 @@ export class GpuEvaluator {
     private destroyBuffers(): void {
         destroyAll(this.buffers);
         this.buffers = undefined;
-        this.uploaded = undefined;
     }
 
     destroy(): void {

@@ -9,13 +9,13 @@ import {
     gatherKernel, hasOneBodyTerms, oneBodyKernel, potentialCutoff, potentialSpecies, termsKernel,
 } from '../../../compiler/src/kernel/potential/potential-kernels.js';
 import { det3 } from '../math/mat3.js';
-import { packSortedSlots, withinRadius, type CsrNeighbors, type SlotList } from '../neighbors/slot-list.js';
+import { withinRadius, type CsrNeighbors, type SlotList, type SortedLayout } from '../neighbors/slot-list.js';
 import type { Structure } from '../structure.js';
 import { waitForQueue, type GpuContext } from './device.js';
 import type { EnergyForces, NeighborSource } from './hdnnp-evaluator.js';
-import { createBindGroup, encodeDispatch, pipelineCache, withValidation, type CompiledKernel } from './kernel.js';
-import { bufferMaker, destroyAll, evaluationBuffers, holds, uploadSlots, type EvaluationBuffers } from './buffers.js';
-import { mapFloats } from './readback.js';
+import { createBindGroup, encodeDispatch, pipelineCache, type CompiledKernel } from './kernel.js';
+import { bufferMaker, destroyAll, evaluationBuffers, holds, SlotUploader, uploadSlots, type EvaluationBuffers } from './buffers.js';
+import { runEvaluation, type Pass } from './readback.js';
 
 interface Buffers extends EvaluationBuffers {
     readonly positions: GPUBuffer;
@@ -30,6 +30,8 @@ interface PotentialKernels {
 export class GpuPotentialEvaluator {
     private buffers: Buffers | undefined;
     private lastAtoms = 0;
+    /** Lists into the slot buffers (the layout kept while lists keep their pairs). */
+    private readonly slots = new SlotUploader();
     private readonly speciesOf: Map<string, number>;
     /** Species index of elements the potential does not name (no term acts on them). */
     private readonly other: number;
@@ -80,10 +82,11 @@ export class GpuPotentialEvaluator {
      * Uploads a packed slot list (atoms in the caller's device order) and returns the passes over this
      * evaluator's buffers, for gpu/device-md.ts (which writes `pv` itself).
      */
-    async bind(slots: SlotList, species: Uint32Array): Promise<{ passes: { kernel: CompiledKernel; bindGroup: GPUBindGroup }[]; buffers: Buffers }> {
+    async bind(slots: SlotList, species: Uint32Array): Promise<{ passes: Pass[]; buffers: Buffers }> {
         if (this.kernels.oneBody) throw new Error(`potential '${this.potential.name}' has one-body terms, which device-resident MD does not drive`);
         const b = this.ensureBuffers(slots.atoms, slots.atoms * slots.maxNeighbors, slots.revSlots.length);
         uploadSlots(this.ctx.device.queue, b, slots, species);
+        this.slots.forget();
         this.lastAtoms = slots.atoms;
         return { passes: this.passes(b), buffers: b };
     }
@@ -100,7 +103,8 @@ export class GpuPotentialEvaluator {
         const list: CsrNeighbors = this.cutoff > 0
             ? withinRadius(this.neighbors(s, this.cutoff), this.cutoff)
             : { offsets: new Uint32Array(n + 1), neighbors: new Uint32Array(0), displacements: new Float64Array(0) };
-        const { order, species: sorted, slots } = packSortedSlots(list, species, this.other + 1);
+        const sorted = this.slots.layout(list, species, this.other + 1);
+        const order = sorted.order;
         let positions: Float32Array | undefined; // (N, 4), for one-body terms only
         if (this.kernels.oneBody) {
             const p = (positions = new Float32Array(4 * n));
@@ -108,7 +112,7 @@ export class GpuPotentialEvaluator {
                 for (let c = 0; c < 3; c++) p[4 * k + c] = s.positions[3 * original + c]!;
             });
         }
-        const raw = await this.run(slots, sorted, positions);
+        const raw = await this.run(sorted, list.displacements, positions);
         const atomEnergies = new Float64Array(n);
         const forces = new Float64Array(3 * n);
         const virial = new Float64Array(9);
@@ -125,40 +129,19 @@ export class GpuPotentialEvaluator {
         return stress ? { energy, atomEnergies, forces, virial, stress } : { energy, atomEnergies, forces, virial };
     }
 
-    /** Uploads, dispatches the kernels in one submit and reads back E_i, F_i and W_i. */
-    private async run(slots: SlotList, species: Uint32Array, positions: Float32Array | undefined): Promise<Float32Array> {
-        const device = this.ctx.device;
-        const n = slots.atoms;
-        const b = this.ensureBuffers(n, n * slots.maxNeighbors, slots.revSlots.length);
-        const q = device.queue;
-        uploadSlots(q, b, slots, species);
-        if (positions) q.writeBuffer(b.positions, 0, positions);
+    /** Uploads (the layout only where the buffers do not hold it yet), runs the kernels in one submit and reads back E_i, F_i and W_i. */
+    private async run(sorted: SortedLayout, displacements: Float64Array, positions: Float32Array | undefined): Promise<Float32Array> {
+        const { layout } = sorted;
+        const n = layout.atoms;
+        const b = this.ensureBuffers(n, n * layout.maxNeighbors, layout.revSlots.length);
+        this.slots.upload(this.ctx.device.queue, b, sorted, displacements);
+        if (positions) this.ctx.device.queue.writeBuffer(b.positions, 0, positions);
         this.lastAtoms = n;
-        if (process.env['NNP_PROFILE_KERNELS']) {
-            for (const pass of this.passes(b)) {
-                const t0 = performance.now();
-                const enc = device.createCommandEncoder();
-                encodeDispatch(enc, pass.kernel, pass.bindGroup, n);
-                q.submit([enc.finish()]);
-                await waitForQueue(device);
-                process.stderr.write(`${pass.kernel.label}: ${(performance.now() - t0).toFixed(2)} ms\n`);
-            }
-        }
-        await withValidation(device, `potential '${this.potential.name}' evaluation`, () => {
-            const enc = device.createCommandEncoder({ label: 'potential' });
-            for (const pass of this.passes(b)) encodeDispatch(enc, pass.kernel, pass.bindGroup, n);
-            // readback layout: energy (N), forces (N·4), virial (N·9)
-            enc.copyBufferToBuffer(b.energy, 0, b.readback, 0, 4 * n);
-            enc.copyBufferToBuffer(b.forces, 0, b.readback, 4 * n, 16 * n);
-            enc.copyBufferToBuffer(b.virial, 0, b.readback, 20 * n, 36 * n);
-            q.submit([enc.finish()]);
-        });
-        await waitForQueue(device);
-        return mapFloats(b.readback, 56 * n);
+        return runEvaluation(this.ctx.device, `potential '${this.potential.name}' evaluation`, this.passes(b), n, b);
     }
 
     /** The kernels of one evaluation (terms, gather, one-body terms if any) with their bindings. */
-    private passes(b: Buffers): { kernel: CompiledKernel; bindGroup: GPUBindGroup }[] {
+    private passes(b: Buffers): Pass[] {
         const device = this.ctx.device;
         const { terms, gather, oneBody } = this.kernels;
         const dims = b.dims;
