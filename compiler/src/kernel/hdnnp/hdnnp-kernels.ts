@@ -8,6 +8,7 @@
 // Buffers (atoms N, slot stride M = max neighbours, S = species):
 //   pv (N·M) vec4: d_ij = r_j + shift − r_i and |d_ij| (Å);  nb_range (N·(S+1)): slot range per species
 //   species (N);  g, dedg (N·G_max);  energy (N);  pf (N·M) vec4;  virial (N·9);  forces (N) vec4
+import { createHash } from 'node:crypto';
 import type { ModelIR, NetworkIR } from '../../ir/model-ir.js';
 import { f32Literal as lit, type BindingRegistry, type KernelDefinition } from '../wgsl-builder.js';
 import { angularGradients, angularValues, chunkValues, FunctionTable, NeighborTables, radialGradients, radialValues } from './descriptor-code.js';
@@ -353,14 +354,9 @@ function bakedNetworkFunction(net: NetworkIR, s: number, stride: number, consts:
     return out.join('\n');
 }
 
-/** FNV-1a over the bits of a float32 array: identifies baked values in a kernel's cache key. */
+/** A digest of the bits of a float32 array: identifies baked values in a kernel's cache key. */
 function digest(values: Float32Array): string {
-    const words = new Uint32Array(values.buffer, values.byteOffset, values.length);
-    let h = 0x811c9dc5;
-    for (const w of words) {
-        for (let b = 0; b < 32; b += 8) h = Math.imul(h ^ ((w >>> b) & 0xff), 0x01000193) >>> 0;
-    }
-    return `${values.length}:${h.toString(16)}`;
+    return createHash('sha256').update(new Uint8Array(values.buffer, values.byteOffset, values.byteLength)).digest('hex').slice(0, 16);
 }
 
 /** Cache key of everything model-dependent baked into the kernels (not the weights' values). */
