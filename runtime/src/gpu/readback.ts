@@ -1,6 +1,6 @@
 // Reading results back from the device: map a MAP_READ buffer and copy the floats out.
-import { waitForQueue } from './device.js';
-import { encodeDispatch, withValidation, type CompiledKernel } from './kernel.js';
+import { throttledAwait, waitForQueue } from './device.js';
+import { encodeDispatch, type CompiledKernel } from './kernel.js';
 import type { EvaluationBuffers } from './buffers.js';
 
 /** A kernel with its bind group, dispatched over the atoms. */
@@ -18,16 +18,30 @@ export async function runEvaluation(device: GPUDevice, what: string, passes: rea
     if (process.env['NNP_PROFILE_KERNELS']) {
         for (const p of await profilePasses(device, passes, atoms)) process.stderr.write(`${p.kernel}: ${p.ms.toFixed(2)} ms (${p.cpuMs.toFixed(2)} ms CPU)\n`);
     }
-    await withValidation(device, what, () => {
+    // The error scope is popped right after the submit and awaited together with the readback's map
+    // (which completes after the submitted work): one wait instead of three (scope, queue, map),
+    // ~0.5 ms less per evaluation on lavapipe.
+    device.pushErrorScope('validation');
+    let scope: Promise<GPUError | null>;
+    try {
         const enc = device.createCommandEncoder({ label: what });
         for (const pass of passes) encodeDispatch(enc, pass.kernel, pass.bindGroup, atoms);
         enc.copyBufferToBuffer(b.energy, 0, b.readback, 0, 4 * atoms);
         enc.copyBufferToBuffer(b.forces, 0, b.readback, 4 * atoms, 16 * atoms);
         enc.copyBufferToBuffer(b.virial, 0, b.readback, 20 * atoms, 36 * atoms);
         device.queue.submit([enc.finish()]);
-    });
-    await waitForQueue(device);
-    return mapFloats(b.readback, 56 * atoms);
+    } finally {
+        scope = device.popErrorScope();
+    }
+    const bytes = 56 * atoms;
+    const [validation, mapped] = await throttledAwait(Promise.allSettled([scope, b.readback.mapAsync(GPUMapMode.READ, 0, bytes)]));
+    // The validation error is the root cause when both fail.
+    if (validation.status === 'fulfilled' && validation.value) throw new Error(`${what}: WebGPU validation error: ${validation.value.message}`);
+    if (validation.status === 'rejected') throw validation.reason;
+    if (mapped.status === 'rejected') throw mapped.reason;
+    const out = new Float32Array(b.readback.getMappedRange(0, bytes).slice(0));
+    b.readback.unmap();
+    return out;
 }
 
 /**
