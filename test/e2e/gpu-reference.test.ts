@@ -40,7 +40,27 @@ const SMALL_SPEC = (scaling: string, activation: string) => `model m {
   scaling ${scaling}
 }`;
 
-const MODELS: ReadonlyArray<{ scaling: string; activation: string; subgroups?: boolean; everyCutoff?: boolean }> = [
+/**
+ * Steep Gaussians: exponents η S beyond the kernels' flush (e^−44) within the cutoff, for radial terms,
+ * per-slot wide factors, joint narrow exponentials by powers (η = 1, 3, 7, 20 × 0.3) and by their own exp
+ * (η not a multiple), with and without r_s: the flushed terms must be the negligible ones only.
+ */
+const STEEP_SPEC = (scaling: string, activation: string) => `model m {
+  element H
+  element O
+  cutoff tanh 4.5 A
+  descriptors for H, O {
+    radial O eta [4 9] /A^2 rshift [0 1.5] A
+    radial H eta 2.5 /A^2
+    angular narrow H O eta [0.3 0.9 2.1 6] /A^2 lambda [-1 1] zeta [1 4]
+    angular narrow O O eta [0.45 1.3] /A^2 lambda 1 zeta 2 rshift 0.4 A
+    angular wide H H eta 3 /A^2 lambda -1 zeta 2
+  }
+  network for H, O { hidden 5 4 activation ${activation} }
+  scaling ${scaling}
+}`;
+
+const MODELS: ReadonlyArray<{ scaling: string; activation: string; subgroups?: boolean; everyCutoff?: boolean; spec?: typeof SMALL_SPEC; name?: string }> = [
     { scaling: 'scale_center range -1 to 1', activation: 'tanh softplus' },
     { scaling: 'sigma range 0 to 1', activation: 'logistic gaussian' },
     { scaling: 'scale range 0 to 1', activation: 'relu cos' },
@@ -49,6 +69,7 @@ const MODELS: ReadonlyArray<{ scaling: string; activation: string; subgroups?: b
     // the kernels' fallback for devices without subgroups: lanes exchange data through workgroup
     // memory (a smaller model: barriers make the driver's compile slow, ~2 min for the one above)
     { scaling: 'sigma range 0 to 1', activation: 'tanh softplus', subgroups: false, everyCutoff: false },
+    { scaling: 'scale_center range -1 to 1', activation: 'tanh softplus', spec: STEEP_SPEC, name: 'steep Gaussians (flushed exponentials)' },
 ];
 
 /** Scaling statistics of the raw G over the given structures (as training would compute them). */
@@ -88,8 +109,10 @@ afterAll(async () => {
 describe('WebGPU vs the float64 reference', () => {
     for (const m of MODELS) {
         const exchange = m.subgroups === false ? '; lanes exchange through workgroup memory' : '';
-        it(`${m.everyCutoff === false ? 'Gaussian and compact angular groups' : 'every descriptor and cutoff type'}; scaling ${m.scaling}; activations ${m.activation}${exchange}`, async () => {
-            const model = await lowerModelText(m.everyCutoff === false ? SMALL_SPEC(m.scaling, m.activation) : everyCutoffSpec(m.scaling, m.activation));
+        const name = m.name ?? (m.everyCutoff === false ? 'Gaussian and compact angular groups' : 'every descriptor and cutoff type');
+        it(`${name}; scaling ${m.scaling}; activations ${m.activation}${exchange}`, async () => {
+            const spec = m.spec ?? (m.everyCutoff === false ? SMALL_SPEC : everyCutoffSpec);
+            const model = await lowerModelText(spec(m.scaling, m.activation));
             const structures = ([[1, true], [2, true], [3, false]] as const).map(([seed, periodic]) => ({ seed, periodic, s: randomStructure(seed, 8, periodic) }));
             const params = withStatistics(model, randomParameters(model, 3), structures.map((x) => x.s));
             const gpu = await GpuEvaluator.create(ctx, model, params, buildNeighborList, { subgroups: m.subgroups });

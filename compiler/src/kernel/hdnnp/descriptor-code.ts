@@ -62,6 +62,11 @@ function power(base: string, exponent: number): string {
     return factors.join(' * ');
 }
 
+/** (r − r_s)² as WGSL. */
+function square(r: string, rshift: number): string {
+    return rshift === 0 ? `${r} * ${r}` : `(${r} - ${lit(rshift)}) * (${r} - ${lit(rshift)})`;
+}
+
 const isCompact = (f: SymmetryFunctionIR) => f.n2p2Type >= 20;
 const isNarrow = (f: SymmetryFunctionIR) => f.n2p2Type === 3 || f.n2p2Type === 13 || f.n2p2Type === 21 || f.n2p2Type === 24;
 
@@ -80,6 +85,18 @@ function cutoffLets(functions: readonly PlannedFunction[], table: FunctionTable,
 }
 
 // ---------------------------------------------------------------- radial
+
+/** exp(−η (r − r_s)²) of a radial term, flushed to 0 where it can fall below e^−FLUSH_EXPONENT. */
+function radialGaussian(f: SymmetryFunctionIR): string {
+    return gaussian(f.eta!, 'r', f.rshift ?? 0, f.cutoff!.radius);
+}
+
+/** exp(−η (r − r_s)²) for r < `radius`, flushed to 0 where it can fall below e^−FLUSH_EXPONENT. */
+function gaussian(eta: number, r: string, rshift: number, radius: number): string {
+    const arg = `${lit(eta)} * ${square(r, rshift)}`;
+    const reach = eta * (radius + Math.abs(rshift)) ** 2;
+    return reach > FLUSH_EXPONENT ? `select(0.0, exp(-(${arg})), ${arg} < ${lit(FLUSH_EXPONENT)})` : `exp(-(${arg}))`;
+}
 
 /** Loop over this lane's slots of the group's species (slots lane, lane + LANES, …). */
 function laneSlots(species: number, body: string): string {
@@ -101,8 +118,7 @@ export function radialValues(group: RadialGroup, table: FunctionTable): string {
             const c = table.compact(f.low!, f.high!, f.subtype!, f.subtype!.endsWith('a'));
             return `acc[${index}] += ${w}${c}(r).x * select(0.0, 1.0, r > ${lit(f.low!)} && r < ${lit(f.high!)});`;
         }
-        const dr = `(r - ${lit(f.rshift ?? 0)})`;
-        return `acc[${index}] += ${w}exp(${lit(-f.eta!)} * ${dr} * ${dr}) * ${names.get(f)}_1.x;`;
+        return `acc[${index}] += ${w}${radialGaussian(f)} * ${names.get(f)}_1.x;`;
     });
     return laneSlots(group.species, `let r = pv[base + a].w;
 ${lets}
@@ -124,7 +140,7 @@ export function radialGradients(group: RadialGroup, table: FunctionTable): strin
         // d/dr [exp(−η (r−r_s)²) f_c] = (f_c' − 2η (r − r_s) f_c) exp(−η (r−r_s)²)
         const fc = `${names.get(f)}_1`;
         const dr = `(r - ${lit(f.rshift ?? 0)})`;
-        return `dgdr += ${w} * (${fc}.y - ${lit(2 * f.eta!)} * ${dr} * ${fc}.x) * exp(${lit(-f.eta!)} * ${dr} * ${dr});`;
+        return `dgdr += ${w} * (${fc}.y - ${lit(2 * f.eta!)} * ${dr} * ${fc}.x) * ${radialGaussian(f)};`;
     });
     return laneSlots(group.species, `let d = pv[base + a];
 let r = d.w;
@@ -139,36 +155,60 @@ pf[base + a] = vec4<f32>(dgdr / r * d.xyz, 0.0);`);
 /**
  * Per-neighbour quantities an element's angular functions share, computed once per slot and chunk
  * (not per pair), per distinct cutoff f_c and (η, r_s):
- *   nfc = (f_c, f_c')(r),  nex = exp(−η (r − r_s)²),  npx = nex f_c  (a slot's whole factor in a term),
+ *   nfc = (f_c, f_c')(r), nfx = f_c,  nex = exp(−η (r − r_s)²),  npx = nex f_c  (a slot's whole factor
+ *   in a wide term),  nsq = (r − r_s)² (per r_s of the narrow terms),
  *   nrho = f_c'/f_c (0 where f_c = 0), so that ∂(npx)/∂r = npx (nrho − 2η (r − r_s)), and nkap = nrho/r.
- * A pair's term then needs npx(r_ij) npx(r_ik) and, for narrow functions, exp(−η (r_jk − r_s)²) f_c(r_jk):
- * one exp per pair instead of one per term.
+ * A wide term then needs npx(r_ij) npx(r_ik); a narrow one f_c(r_ij) f_c(r_ik) f_c(r_jk) and the joint
+ * exp(−η Σ (r − r_s)²) over the three distances (njx, pairPrelude): one exp per pair (per r_s) either way,
+ * and a lane hands its partners f_c alone instead of one product per η.
  */
 export class NeighborTables {
     private readonly cutoffs = new Map<string, { index: number; fn: string }>();
     private readonly exps = new Map<string, { index: number; eta: number; rshift: number }>();
     private readonly products = new Map<string, { cutoff: number; exp: number }>();
+    /** Distinct r_s of the narrow Gaussian terms: nsq_k = (r − r_s)². */
+    private readonly shifts = new Map<number, number>();
+
+    /** The largest cutoff radius of the functions (bounds r). */
+    private radius = 0;
 
     constructor(functions: readonly PlannedFunction[], private readonly table: FunctionTable) {
         for (const { f } of functions) {
             if (isCompact(f) || !f.cutoff) continue;
+            this.radius = Math.max(this.radius, f.cutoff.radius);
             const fn = table.cutoff(f.cutoff);
             if (!this.cutoffs.has(fn)) this.cutoffs.set(fn, { index: this.cutoffs.size, fn });
             const key = `${f.eta}:${f.rshift ?? 0}`;
             if (!this.exps.has(key)) this.exps.set(key, { index: this.exps.size, eta: f.eta!, rshift: f.rshift ?? 0 });
             const cutoff = this.cutoffs.get(fn)!.index;
             const exp = this.exps.get(key)!.index;
-            this.products.set(`${cutoff}_${exp}`, { cutoff, exp });
+            if (isNarrow(f)) {
+                const rshift = f.rshift ?? 0;
+                if (!this.shifts.has(rshift)) this.shifts.set(rshift, this.shifts.size);
+            } else {
+                this.products.set(`${cutoff}_${exp}`, { cutoff, exp });
+            }
         }
+    }
+
+    /** The name of a narrow term's joint exp(−η Σ_{ij,ik,jk} (r − r_s)²) (a pair's let, pairPrelude). */
+    jointOf(f: SymmetryFunctionIR): string {
+        return `njx_${this.exps.get(`${f.eta}:${f.rshift ?? 0}`)!.index}`;
+    }
+
+    /** The name (without suffix) of (r − r_s)² for a narrow term's r_s. */
+    squareOf(rshift: number): string {
+        return `nsq_${this.shifts.get(rshift)!}`;
+    }
+
+    /** The name (without suffix) of f_c(r) of f's cutoff. */
+    cutoffValueOf(f: SymmetryFunctionIR): string {
+        return `nfx_${this.cutoffs.get(this.table.cutoff(f.cutoff!))!.index}`;
     }
 
     cutoffOf(f: SymmetryFunctionIR): { array: string; fn: string; kappa: string } {
         const e = this.cutoffs.get(this.table.cutoff(f.cutoff!))!;
         return { array: `nfc_${e.index}`, fn: e.fn, kappa: `nkap_${e.index}` };
-    }
-
-    expOf(f: SymmetryFunctionIR): string {
-        return `nex_${this.exps.get(`${f.eta}:${f.rshift ?? 0}`)!.index}`;
     }
 
     /** The name of exp(−η (r − r_s)²) f_c(r) of f's (η, r_s) and cutoff. */
@@ -183,18 +223,26 @@ export class NeighborTables {
             `let nfc_${c.index}_${suffix} = ${c.fn}(${r});`,
             `let nrho_${c.index}_${suffix} = select(0.0, nfc_${c.index}_${suffix}.y / nfc_${c.index}_${suffix}.x, nfc_${c.index}_${suffix}.x > 0.0);`,
             `let nkap_${c.index}_${suffix} = nrho_${c.index}_${suffix} * ${inv};`,
+            `let nfx_${c.index}_${suffix} = nfc_${c.index}_${suffix}.x;`,
         ]);
-        for (const e of this.exps.values()) lines.push(`let nex_${e.index}_${suffix} = exp(${lit(-e.eta)} * (${r} - ${lit(e.rshift)}) * (${r} - ${lit(e.rshift)}));`);
+        for (const [rshift, k] of this.shifts) lines.push(`let nsq_${k}_${suffix} = ${square(r, rshift)};`);
+        const used = new Set([...this.products.values()].map(({ exp }) => exp));
+        for (const e of this.exps.values()) if (used.has(e.index)) lines.push(`let nex_${e.index}_${suffix} = ${gaussian(e.eta, r, e.rshift, this.radius)};`);
         for (const { cutoff, exp } of this.products.values()) lines.push(`let npx_${cutoff}_${exp}_${suffix} = nex_${exp}_${suffix} * nfc_${cutoff}_${suffix}.x;`);
         return lines.join('\n');
     }
 
-    /** The table values at suffix `suffix` a lane publishes to the others: the products and f_c'/(f_c r). */
+    /** The table values at suffix `suffix` a lane publishes to the others: the products, f_c and f_c'/(f_c r). */
     published(suffix: string): Published[] {
         return [
             ...[...this.products.values()].map(({ cutoff, exp }) => ({ name: `npx_${cutoff}_${exp}_${suffix}`, type: 'f32' })),
-            ...[...this.cutoffs.values()].map((c) => ({ name: `nkap_${c.index}_${suffix}`, type: 'f32' })),
+            ...[...this.cutoffs.values()].flatMap((c) => [{ name: `nfx_${c.index}_${suffix}`, type: 'f32' }, { name: `nkap_${c.index}_${suffix}`, type: 'f32' }]),
         ];
+    }
+
+    /** Lets of the tables a receiver computes from the partner's distance `r` itself (cheaper than a shuffle): nsq. */
+    local(r: string, suffix: string): string {
+        return [...this.shifts].map(([rshift, k]) => `let nsq_${k}_${suffix} = ${square(r, rshift)};`).join('\n');
     }
 
     /** Lets `<name>_<to>` = lane `src`'s `<name>_<from>`, for every published table. */
@@ -242,6 +290,8 @@ interface GaussianTerm {
     readonly xKey: string;
     /** y's let and name. */
     readonly y: string;
+    /** Narrow terms: y = cutoffs × joint, f_c(r_ij) f_c(r_ik) and exp(−η Σ (r − r_s)²) apart. */
+    readonly split?: { readonly cutoffs: string; readonly joint: string };
     readonly eta: number;
     readonly rshift: number;
     /** P and dP/dcos θ. */
@@ -262,6 +312,7 @@ function pairPrelude(group: AngularGroup, tables: NeighborTables, exchange: Lane
         'let r2 = d2.w;',
         `let inv_r2 = ${exchange.read('inv_ro', 'src')};`,
         tables.received('o', 'b', 'src', exchange),
+        tables.local('r2', 'b'),
         'let v3 = d2.xyz - d1.xyz;',
         // exp(−η r3²) from s3 = r3² directly: not behind the square root on the pair's critical path
         'let s3 = dot(v3, v3);',
@@ -272,6 +323,8 @@ function pairPrelude(group: AngularGroup, tables: NeighborTables, exchange: Lane
     ];
     const seen = new Set<string>();
     const exps = new Map<string, { eta: number; rshift: number }>();
+    // per r_s, the largest cutoff radius of its narrow terms: beyond it every f_c(r_jk) is 0
+    const reach = new Map<number, number>();
     for (const { f } of group.functions) {
         if (!isNarrow(f) || isCompact(f)) continue;
         const fc = tables.cutoffOf(f);
@@ -279,41 +332,70 @@ function pairPrelude(group: AngularGroup, tables: NeighborTables, exchange: Lane
             seen.add(fc.array);
             lines.push(`let ${fc.array}_3 = ${fc.fn}(r3);`);
         }
-        exps.set(tables.expOf(f), { eta: f.eta!, rshift: f.rshift ?? 0 });
+        const rshift = f.rshift ?? 0;
+        exps.set(tables.jointOf(f), { eta: f.eta!, rshift });
+        reach.set(rshift, Math.max(reach.get(rshift) ?? 0, f.cutoff!.radius));
     }
-    lines.push(...exponentials(exps, 'r3', 's3'));
+    // S = Σ (r − r_s)² over r_ij, r_ik and r_jk (r_jk² = s3 directly: not behind the square root), with
+    // r_jk capped at the cutoff radius: the terms vanish beyond it (f_c(r_jk) = 0), and the cap keeps
+    // exp(−η S) and its powers out of float32's subnormal range (FLUSH_EXPONENT) for the half of the
+    // pairs with r_jk > r_c, whose exponent would otherwise reach η (2 r_c)²
+    const sum = (rshift: number) => {
+        const sq = tables.squareOf(rshift);
+        const rc = reach.get(rshift)!;
+        return `(${sq}_a + ${sq}_b + ${rshift === 0 ? `min(s3, ${lit(rc * rc)})` : square(`min(r3, ${lit(rc)})`, rshift)})`;
+    };
+    // S's largest value, r_ij, r_ik and (capped) r_jk ≤ r_c: where a flush is needed (a list with a longer
+    // cutoff than these terms' gives larger S, which only costs speed: terms vanish beyond r_c)
+    const largest = (rshift: number) => 3 * (reach.get(rshift)! + Math.abs(rshift)) ** 2;
+    lines.push(...exponentials(exps, sum, largest));
     return lines.join('\n');
 }
 
 /**
- * Lets `<name>_3 = exp(−η (r − r_s)²)` for each (η, r_s). Where η is a small integer multiple n of the
- * smallest η of its r_s, the value is the base exponential to the n-th power by repeated squaring: a
- * few multiplications instead of an exp per η. Its float32 error, ~n ulp of the base, is of the size
- * of the rounding of the argument η (r − r_s)² that a direct exp inherits anyway.
+ * Gaussian factors exp(−x) whose exponent x exceeds this are flushed to 0 (radial terms, per-slot
+ * factors, joint narrow exponentials): such a term is below e^−44 ≈ 2^−63.5 (×2 for an angular factor),
+ * ~11 orders of magnitude under float32's resolution of any symmetry function it adds to, while the
+ * products it would enter (cutoffs, angular factors, weights) reach float32's subnormal range, whose
+ * arithmetic costs ~100× on a CPU (lavapipe runs with subnormals on; WGSL cannot ask to flush them).
+ * Water potential, 1080 atoms: the joint exponential with the cap and the flushes made the descriptor kernel
+ * 10% and the force kernel 15% faster.
  */
-function exponentials(exps: ReadonlyMap<string, { eta: number; rshift: number }>, r: string, squared: string): string[] {
+const FLUSH_EXPONENT = 44;
+
+/**
+ * Lets `<name> = exp(−η S(r_s))` for each (η, r_s) (S: `sum`, at most `largest` of r_s). Where η is a
+ * small integer multiple n of the smallest η of its r_s, the value is the base exponential to the n-th
+ * power by repeated squaring: a few multiplications instead of an exp per η. Its float32 error, ~n ulp
+ * of the base, is of the size of the rounding of the argument η S that a direct exp inherits anyway.
+ * Values that can fall below e^−FLUSH_EXPONENT are flushed to 0 there (a compare and a select).
+ */
+function exponentials(exps: ReadonlyMap<string, { eta: number; rshift: number }>, sum: (rshift: number) => string, largest: (rshift: number) => number): string[] {
     const lines: string[] = [];
     const byShift = new Map<number, Array<[string, number]>>();
     for (const [name, { eta, rshift }] of exps) {
         if (!byShift.has(rshift)) byShift.set(rshift, []);
         byShift.get(rshift)!.push([name, eta]);
     }
+    const flushed = (value: string, exponent: string, limit: number, reach: number) =>
+        (reach > FLUSH_EXPONENT ? `select(0.0, ${value}, ${exponent} < ${lit(limit)})` : value);
     let k = 0;
     for (const [rshift, list] of byShift) {
         const base = Math.min(...list.map(([, eta]) => eta));
-        const sq = rshift === 0 ? squared : `(${r} - ${lit(rshift)}) * (${r} - ${lit(rshift)})`;
-        const baseName = `eb_${k++}`;
-        let used = false;
+        const sq = sum(rshift);
+        const smax = largest(rshift);
+        const baseName = `eb_${k}`;
+        const baseArg = `xb_${k++}`;
+        const powers: string[] = [];
         for (const [name, eta] of list) {
             const n = Math.round(eta / base);
             if (base > 0 && n <= 32 && Math.abs(eta / base - n) < 1e-9 * n) {
-                used = true;
-                lines.push(`let ${name}_3 = ${n === 1 ? baseName : power(baseName, n)};`);
+                powers.push(`let ${name} = ${flushed(n === 1 ? baseName : power(baseName, n), baseArg, FLUSH_EXPONENT / n, n * base * smax)};`);
             } else {
-                lines.push(`let ${name}_3 = exp(${lit(-eta)} * ${sq});`);
+                lines.push(`let x_${name} = ${lit(eta)} * ${sq};`, `let ${name} = ${flushed(`exp(-x_${name})`, `x_${name}`, FLUSH_EXPONENT, eta * smax)};`);
             }
         }
-        if (used) lines.unshift(`let ${baseName} = exp(${lit(-base)} * ${sq});`);
+        if (powers.length) lines.unshift(`let ${baseArg} = ${lit(base)} * ${sq};`, `let ${baseName} = exp(-${baseArg});`, ...powers);
     }
     return lines;
 }
@@ -354,8 +436,8 @@ function angularTerm(f: SymmetryFunctionIR, k: number, tables: NeighborTables, t
         };
     }
     const fc = tables.cutoffOf(f);
-    const ex = tables.expOf(f);
     const px = tables.productOf(f);
+    const fx = tables.cutoffValueOf(f);
     const zeta = f.zeta!;
     const pre = 2 ** (1 - zeta);
     // With integer ζ ≥ 1 and |λ| ≤ 1, 1 + λ cos θ ≥ 0 already (cos θ clamped): no clamp or mask per
@@ -374,13 +456,15 @@ function angularTerm(f: SymmetryFunctionIR, k: number, tables: NeighborTables, t
         ];
     return {
         kind: 'gaussian',
-        lets: [...lets, `let y_${k} = ${px}_a * ${px}_b${narrow ? ` * ${ex}_3` : ''};`],
+        // narrow: f_c(r_ij) f_c(r_ik) exp(−η Σ (r − r_s)²), the product of f_c shared by the group's terms
+        lets: [...lets, `let y_${k} = ${narrow ? `(${fx}_a * ${fx}_b) * ${tables.jointOf(f)}` : `${px}_a * ${px}_b`};`],
         ffKey: `${fc.array}:${narrow}`,
         f3: `${fc.array}_3`,
         kappa: [`${fc.kappa}_a`, `${fc.kappa}_b`],
         narrow,
         xKey: `${px}:${narrow}`,
         y: `y_${k}`,
+        ...(narrow ? { split: { cutoffs: `(${fx}_a * ${fx}_b)`, joint: tables.jointOf(f) } } : {}),
         eta: f.eta!,
         rshift: f.rshift ?? 0,
         angular: `${lit(pre)} * pm_${k} * bl_${k}`,
@@ -506,20 +590,24 @@ function pairLoops(group: AngularGroup, body: string, tables: NeighborTables, ex
 export function angularValues(group: AngularGroup, tables: NeighborTables, table: FunctionTable, exchange: LaneExchange): string {
     const terms = group.functions.map(({ f, weight, index }, n) => ({ t: angularTerm(f, n, tables, table), n, index, weight }));
     const lines: string[] = terms.flatMap(({ t }) => t.lets);
-    // Gaussian types: T = P y f_c(r_jk), with y f_c(r_jk) (masked to the valid pairs) shared by a class
-    gaussianClasses(terms).forEach(({ byX }, c) => [...byX.values()].forEach((members, e) => {
-        const { y, f3, narrow } = members[0]!.t;
-        lines.push(`let xf_${c}_${e} = select(0.0, ${narrow ? `${y} * ${f3}.x` : y}, valid);`);
-        for (const { t, n, weight } of members) {
-            // integer ζ: (1 + λ cos θ)^ζ by squaring times (weight 2^{1−ζ} xf), that factor shared by the
-            // class's functions of equal ζ (the λ = ±1 pairs)
-            const factor = (k: number) => (k === 1 ? `xf_${c}_${e}` : `(${lit(k)} * xf_${c}_${e})`);
-            const term = t.polynomial
-                ? `${power(`bl_${n}`, t.polynomial.zeta)} * ${factor(weight * 2 ** (1 - t.polynomial.zeta))}`
-                : `${weight === 1 ? '' : `${lit(weight)} * `}${t.angular} * xf_${c}_${e}`;
-            lines.push(`part_${n} += ${term};`);
-        }
-    }));
+    // Gaussian types: T = P y f_c(r_jk), with y f_c(r_jk) (masked to the valid pairs) shared by a class;
+    // for narrow terms f_c(r_ij) f_c(r_ik) f_c(r_jk) (masked) is shared by the cutoff's classes
+    gaussianClasses(terms).forEach(({ g, byX }, c) => {
+        if (g.split) lines.push(`let xc_${c} = select(0.0, ${g.split.cutoffs} * ${g.f3}.x, valid);`);
+        [...byX.values()].forEach((members, e) => {
+            const { y, split } = members[0]!.t;
+            lines.push(`let xf_${c}_${e} = ${split ? `${split.joint} * xc_${c}` : `select(0.0, ${y}, valid)`};`);
+            for (const { t, n, weight } of members) {
+                // integer ζ: (1 + λ cos θ)^ζ by squaring times (weight 2^{1−ζ} xf), that factor shared by the
+                // class's functions of equal ζ (the λ = ±1 pairs)
+                const factor = (k: number) => (k === 1 ? `xf_${c}_${e}` : `(${lit(k)} * xf_${c}_${e})`);
+                const term = t.polynomial
+                    ? `${power(`bl_${n}`, t.polynomial.zeta)} * ${factor(weight * 2 ** (1 - t.polynomial.zeta))}`
+                    : `${weight === 1 ? '' : `${lit(weight)} * `}${t.angular} * xf_${c}_${e}`;
+                lines.push(`part_${n} += ${term};`);
+            }
+        });
+    });
     for (const { t, n, weight } of terms) {
         if (t.kind === 'compact') lines.push(`part_${n} += select(0.0, ${weight === 1 ? '' : `${lit(weight)} * `}${t.value}, valid);`);
     }
