@@ -75,25 +75,30 @@ describe('device-resident MD (water, 192 atoms)', () => {
 
     it('rebuilds the neighbour list on the device when an atom leaves the skin, and new candidates mid-step, without losing energy conservation', async () => {
         const dir = mkdtempSync(join(tmpdir(), 'nnp-dmd-'));
-        const wide = await runDeviceMd(options(nve(60), { log: { path: join(dir, 'wide.csv'), every: 1 } }));
+        const wide = await runDeviceMd(options(nve(60), { skin: 1, log: { path: join(dir, 'wide.csv'), every: 1 } }));
+        // the default: no skin, the list filtered to r_c at every step (60 steps and the start)
+        const exact = await runDeviceMd(options(nve(60), { log: { path: join(dir, 'exact.csv'), every: 1 } }));
         // a 0.05 Å skin: the list must be rebuilt every few steps — by the device, from the host's
         // candidates (0.05 + 2 Å), which last the whole run
         const thin = await runDeviceMd(options(nve(60), { skin: 0.05, log: { path: join(dir, 'thin.csv'), every: 1 } }));
         // candidates only 0.1 Å wide: the host builds new ones mid-step too
         const tight = await runDeviceMd(options(nve(60), { skin: 0.05, outerSkin: 0.1, log: { path: join(dir, 'tight.csv'), every: 1 } }));
         expect([wide.rebuilds, wide.candidateBuilds]).toEqual([1, 1]);
+        expect([exact.rebuilds, exact.candidateBuilds]).toEqual([61, 1]);
         expect(thin.rebuilds).toBeGreaterThan(10);
         expect(thin.candidateBuilds).toBe(1);
         expect(tight.candidateBuilds).toBeGreaterThan(5);
         expect(tight.rebuilds).toBeGreaterThanOrEqual(tight.candidateBuilds);
-        const [w, t, c] = [rows(join(dir, 'wide.csv')), rows(join(dir, 'thin.csv')), rows(join(dir, 'tight.csv'))];
+        const [w, t, c, x] = [rows(join(dir, 'wide.csv')), rows(join(dir, 'thin.csv')), rows(join(dir, 'tight.csv')), rows(join(dir, 'exact.csv'))];
         w.forEach((row, k) => {
             expect(Math.abs(row[5]! - t[k]![5]!)).toBeLessThan(2e-3); // E_tot: same dynamics either way
+            expect(Math.abs(row[5]! - x[k]![5]!)).toBeLessThan(2e-3);
             expect(Math.abs(row[5]! - c[k]![5]!)).toBeLessThan(2e-3);
         });
-        console.log(`drift over 30 fs: skin 1 Å ${wide.conservedDriftEvPerAtomPs.toExponential(2)}; skin 0.05 Å (${thin.rebuilds} device builds, ${thin.candidateBuilds} host) ${thin.conservedDriftEvPerAtomPs.toExponential(2)}; `
+        console.log(`drift over 30 fs: skin 1 Å ${wide.conservedDriftEvPerAtomPs.toExponential(2)}; no skin (${exact.rebuilds} device builds) ${exact.conservedDriftEvPerAtomPs.toExponential(2)}; skin 0.05 Å (${thin.rebuilds} device builds, ${thin.candidateBuilds} host) ${thin.conservedDriftEvPerAtomPs.toExponential(2)}; `
             + `candidates 0.1 Å (${tight.rebuilds} device builds, ${tight.candidateBuilds} host) ${tight.conservedDriftEvPerAtomPs.toExponential(2)} eV/atom/ps`);
         expect(Math.abs(thin.conservedDriftEvPerAtomPs - wide.conservedDriftEvPerAtomPs)).toBeLessThan(3e-4);
+        expect(Math.abs(exact.conservedDriftEvPerAtomPs - wide.conservedDriftEvPerAtomPs)).toBeLessThan(3e-4);
         expect(Math.abs(tight.conservedDriftEvPerAtomPs - wide.conservedDriftEvPerAtomPs)).toBeLessThan(3e-4);
     }, 120_000);
 

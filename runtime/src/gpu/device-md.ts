@@ -9,7 +9,10 @@
 // rebuilds it itself within the step's command stream whenever an atom moved more than skin/2 since
 // the last build (md-kernels.ts MdListFilter/MdReverseFilter: per-atom compaction in candidate order,
 // a fixed-stride reverse index padded with a zero-force null slot — deterministic, no host round
-// trip). Only when an atom's |u| exceeds half the candidate margin (outer skin − skin) does the device
+// trip). The default skin is 0: the list is filtered to r_c every step. The force kernels cost per
+// pair (angular terms per pair of pairs) and a 1 Å skin gives the water potential 1.55× the pairs,
+// 2.4× the angular pairs, while filtering ~2× as many candidates costs little: measured on lavapipe
+// (2 cores), 1080-atom water 48 → 29 ms per step, 8000-atom Stillinger–Weber silicon 16.4 → 8.3. Only when an atom's |u| exceeds half the candidate margin (outer skin − skin) does the device
 // freeze after that step's drift, the host builds new candidates at r⁰ + u and the step resumes — no
 // step ever uses a stale list. Candidates are also rebuilt at every restart step, so a resumed run
 // starts from exactly the state an uninterrupted one continues from (bit-identical results).
@@ -77,7 +80,7 @@ export function potentialField(ctx: GpuContext, evaluator: GpuPotentialEvaluator
 
 export interface DeviceMdOptions extends MdOptions {
     readonly field: DeviceForceField;
-    /** Verlet skin (Å, default 1); the device rebuilds the list when an atom moved more than half of it. */
+    /** Verlet skin (Å, default 0: the list is filtered to r_c every step); the device rebuilds the list when an atom moved more than half of it. */
     readonly skin?: number;
     /** Candidate skin (Å, default skin + 2): the host rebuilds candidates when an atom moved more than half of (outer − skin). */
     readonly outerSkin?: number;
@@ -260,7 +263,7 @@ class DeviceEngine {
     ) {
         const n = o.start.symbols.length;
         this.n = n;
-        this.skin = o.skin ?? 1;
+        this.skin = o.skin ?? 0;
         this.outerSkin = Math.max(o.outerSkin ?? this.skin + 2, this.skin);
         const species = o.start.symbols.map((x) => o.field.speciesIndex(x));
         this.reservoir = s.reservoir ?? 0;
