@@ -466,7 +466,7 @@ class DeviceEngine {
             }),
             listFilter: createBindGroup(device, this.kernels.listFilter, {
                 ...base, cand_pv0: c.pv0, cand_atom: c.atom, cand_range: c.range, disp: own.disp, u_ref: own.uRef, nb_range: b.nbRange, counts: b.counts,
-                inner_outer: c.innerOuter, cand_inner: c.inner,
+                inner_outer: c.innerOuter, cand_inner: c.inner, pv: b.pv,
             }),
             reverseFilter: createBindGroup(device, this.kernels.reverseFilter, { ...base, cand_rev: c.rev, cand_rev_count: c.revCount, cand_inner: c.inner, rev_slots: b.revSlots }),
             pairVectors: createBindGroup(device, this.kernels.pairVectors, { ...base, cand_pv0: c.pv0, cand_atom: c.atom, inner_outer: c.innerOuter, counts: b.counts, disp: own.disp, pv: b.pv }),
@@ -511,7 +511,7 @@ class DeviceEngine {
         new Uint32Array(params, 36, 2).set([this.n * this.maxNeighbors, this.revStride]);
         q.writeBuffer(this.own.params, 0, params);
         q.writeBuffer(this.own.control, 0, new Uint32Array([step, NO_STEP]));
-        if (this.listPending) q.writeBuffer(this.own.control, 8, new Uint32Array([1]));
+        q.writeBuffer(this.own.control, 8, new Uint32Array([this.listPending ? 1 : 0]));
         this.listPending = false;
         const thermoBytes = 4 * rows * THERMO_QUANTITIES * THERMO_LANES;
         await withValidation(device, 'device-resident MD', () => {

@@ -3,13 +3,13 @@
 //                    noise from a counter-based hash of (seed, step, atom), so replays are identical)
 //   MdListFilter     the device's Verlet list rebuild: atom i keeps the candidate slots (a superset the
 //                    host builds rarely, r_c + outer skin) whose current |d| < r_c + skin, in candidate
-//                    order per species (nb_range, counts), and notes which inner slot each kept
-//                    candidate became
+//                    order per species (nb_range, counts), notes which inner slot each kept
+//                    candidate became, and writes the kept slots' pair vectors
 //   MdReverseFilter  the reverse index of the new list for the force gather: atom k's entries are its
 //                    kept candidates in candidate order, padded with the null slot (whose pair force is 0)
 //                    to a fixed stride, so no global prefix sum is needed
 //   MdPairVectors    d_ij = d⁰_ij + u_j − u_i for every slot of the list (positions r = r⁰ + u: small u in
-//                    f32 keeps the displacements exact to f32 of d, not of r)
+//                    f32 keeps the displacements exact to f32 of d, not of r), on steps without a rebuild
 //   MdKick           v ← v + ½dt a
 //   MdChainHalf      one workgroup: a Nosé–Hoover chain half step (md/dynamics.ts NoseHooverChain.half):
 //                    E_kin in a fixed order, the chain update by one lane, all velocities scaled
@@ -22,7 +22,8 @@
 // from that step on every kernel but MdKickDrift of that very step does nothing, so the device stops
 // after a valid drift and the host builds new candidates there; control[2] is set when some atom moved
 // more than half the skin since the last list build (then the filters of that step rebuild the list
-// on the device, and MdPairVectors clears it); control[3] counts the device's list builds.
+// on the device, MdPairVectors has nothing left to do, and MdKick clears it; the host sets it where new
+// candidates wait for their first build and clears it otherwise); control[3] counts the device's list builds.
 // No float atomics: every sum has one order, every list one order.
 import { f32Literal as lit, type BindingRegistry, type KernelDefinition } from '../wgsl-builder.js';
 
@@ -216,6 +217,7 @@ export function listFilterKernel(species: number): KernelDefinition<{ species: n
             b.storage('counts', 'array<u32>', 'read_write');
             b.storage('inner_outer', 'array<u32>', 'read_write');
             b.storage('cand_inner', 'array<u32>', 'read_write');
+            b.storage('pv', 'array<vec4<f32>>', 'read_write');
             return `${MD_PARAMS}\n${CANDIDATE_VECTOR}\n${perAtom(`    if (frozen <= step || atomicLoad(&control[2]) == 0u) { return; }
     let ui = disp[i].xyz;
     u_ref[i] = vec4<f32>(ui, 0.0);
@@ -227,9 +229,13 @@ export function listFilterKernel(species: number): KernelDefinition<{ species: n
         for (var a = cand_range[rb + s]; a < cand_range[rb + s + 1u]; a++) {
             let c = base + a;
             let d = candidate_vector(c, ui);
-            if (dot(d, d) < md.list_radius_sq) {
+            let d2 = dot(d, d);
+            if (d2 < md.list_radius_sq) {
                 inner_outer[base + n] = c;
                 cand_inner[c] = base + n;
+                // the vector as MdPairVectors writes it: with a skin of 0 (the default) the list is
+                // rebuilt at every step, and this saves that pass
+                pv[base + n] = vec4<f32>(d, sqrt(d2));
                 n++;
             } else {
                 cand_inner[c] = md.null_slot;
@@ -272,7 +278,7 @@ export function reverseFilterKernel(): KernelDefinition<Record<string, never>> {
 export function pairVectorsKernel(): KernelDefinition<{ version: number }> {
     return {
         name: 'MdPairVectors',
-        params: { version: 2 },
+        params: { version: 3 },
         workgroupSize: MD_WORKGROUP,
         shaderBody: (b) => {
             bind(b);
@@ -282,14 +288,13 @@ export function pairVectorsKernel(): KernelDefinition<{ version: number }> {
             b.storage('counts', 'array<u32>', 'read');
             b.storage('disp', 'array<vec4<f32>>', 'read');
             b.storage('pv', 'array<vec4<f32>>', 'read_write');
-            return `${MD_PARAMS}\n${CANDIDATE_VECTOR}\n${perAtom(`    if (frozen <= step) { return; }
-    if (i == 0u) { atomicStore(&control[2], 0u); }
+            return `${MD_PARAMS}\n${CANDIDATE_VECTOR}\n${perAtom(`    if (frozen <= step || atomicLoad(&control[2]) != 0u) { return; }
     let ui = disp[i].xyz;
     let base = i * md.max_neighbors;
     for (var a = 0u; a < counts[i]; a++) {
         let c = inner_outer[base + a];
         let d = candidate_vector(c, ui);
-        pv[base + a] = vec4<f32>(d, length(d));
+        pv[base + a] = vec4<f32>(d, sqrt(dot(d, d)));
     }`)}`;
         },
     };
@@ -306,6 +311,7 @@ export function kickKernel(): KernelDefinition<Record<string, never>> {
             b.storage('inv_mass', 'array<f32>', 'read');
             b.storage('vel', 'array<vec4<f32>>', 'read_write');
             return `${MD_PARAMS}\n${perAtom(`    if (frozen <= step) { return; }
+    if (i == 0u) { atomicStore(&control[2], 0u); }
     vel[i] = vec4<f32>(vel[i].xyz + ${lit(0.5)} * md.dt * inv_mass[i] * forces[i].xyz, 0.0);`)}`;
         },
     };
