@@ -15,7 +15,7 @@ const mod = (path) => import(new URL(path, dist).href);
 
 export async function benchMd() {
     let ok = true;
-    console.log('\n## MD throughput: NVE (velocity Verlet, 0.25 fs), H2O RPBE-D3 architecture; host-driven: skin neighbour list (1 Å), device-resident: list filtered to r_c every step');
+    console.log('\n## MD throughput: NVE (velocity Verlet, 0.25 fs), H2O RPBE-D3 architecture; neighbour lists within r_c at every step (host-driven: from a 1 Å skin list; device-resident: filtered on the device)');
     try {
         const { runMd } = await mod('runtime/src/md/run-md.js');
         const { SkinNeighborList } = await mod('runtime/src/neighbors/skin-list.js');

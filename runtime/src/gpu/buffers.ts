@@ -49,8 +49,8 @@ export function uploadLayout(queue: GPUQueue, b: SlotBuffers, slots: Omit<SlotLi
 
 /**
  * Neighbour lists into slot buffers, for an evaluator called again and again: the sort and slot
- * layout are kept while the lists keep their pairs (SortedLayoutCache: a skin list between
- * rebuilds, a list reused as is) and uploaded only where the buffers do not hold them yet; the pair
+ * layout are kept while the lists keep their pairs (SortedLayoutCache: a list reused as is, e.g.
+ * a fixed configuration's list) and uploaded only where the buffers do not hold them yet; the pair
  * vectors are packed (into a reused array) and uploaded every time.
  */
 export class SlotUploader {

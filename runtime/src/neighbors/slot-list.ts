@@ -24,7 +24,7 @@ export interface SlotList {
 /**
  * Everything of a packed slot list but the pair vectors: which slot holds which pair, the species
  * ranges and the reverse index. It depends only on the list's pairs and the atoms' species, so a
- * list whose pairs stay (a skin list between rebuilds, a list reused as is) keeps its layout and
+ * list whose pairs stay (a list reused as is) keeps its layout and
  * only the vectors are packed again (`slotVectors`).
  */
 export interface SlotLayout extends Omit<SlotList, 'pv'> {
@@ -162,7 +162,7 @@ export function packSortedSlots(list: CsrNeighbors, species: ArrayLike<number>, 
 
 /**
  * sortedLayout with the last layout kept: while the lists it is given keep their pairs (the same
- * offsets and neighbour arrays, as a skin list hands out between rebuilds or a list reused as is) and
+ * offsets and neighbour arrays, as a list reused as is) and
  * the species stay, it returns the same layout object, and a caller that uploaded it need only
  * upload the new pair vectors.
  */
