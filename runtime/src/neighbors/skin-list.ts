@@ -25,23 +25,36 @@ export class SkinNeighborList {
     /** The pairs within r_c, with displacements for the positions of `s`. */
     update(s: Structure): CsrNeighbors {
         if (this.needsRebuild(s)) this.rebuild(s);
-        const list = this.list!;
+        const { offsets, neighbors } = this.list!;
         const images = this.images!;
         const pos = s.positions;
         const c = s.cell ?? new Float64Array(9); // images are 0 without a cell
-        const displacements = new Float64Array(list.displacements.length);
-        const n = list.offsets.length - 1;
+        const n = offsets.length - 1;
+        const limit = this.cutoff * this.cutoff;
+        // one pass: each pair's vector d = r_j − r_i + n·cell, kept where |d| < r_c (arrays sized for all
+        // pairs of the skin list, handed out as views of the kept part)
+        const outOffsets = new Uint32Array(n + 1);
+        const outNeighbors = new Uint32Array(neighbors.length);
+        const outD = new Float64Array(3 * neighbors.length);
+        let k = 0;
         for (let i = 0; i < n; i++) {
             const xi = pos[3 * i]!, yi = pos[3 * i + 1]!, zi = pos[3 * i + 2]!;
-            for (let e = list.offsets[i]!; e < list.offsets[i + 1]!; e++) {
-                const j = list.neighbors[e]!;
+            for (let e = offsets[i]!; e < offsets[i + 1]!; e++) {
+                const j = neighbors[e]!;
                 const a = images[3 * e]!, b = images[3 * e + 1]!, g = images[3 * e + 2]!;
-                displacements[3 * e] = (pos[3 * j]! - xi) + (a * c[0]! + b * c[3]! + g * c[6]!);
-                displacements[3 * e + 1] = (pos[3 * j + 1]! - yi) + (a * c[1]! + b * c[4]! + g * c[7]!);
-                displacements[3 * e + 2] = (pos[3 * j + 2]! - zi) + (a * c[2]! + b * c[5]! + g * c[8]!);
+                const x = (pos[3 * j]! - xi) + (a * c[0]! + b * c[3]! + g * c[6]!);
+                const y = (pos[3 * j + 1]! - yi) + (a * c[1]! + b * c[4]! + g * c[7]!);
+                const z = (pos[3 * j + 2]! - zi) + (a * c[2]! + b * c[5]! + g * c[8]!);
+                if (x * x + y * y + z * z >= limit) continue;
+                outNeighbors[k] = j;
+                outD[3 * k] = x;
+                outD[3 * k + 1] = y;
+                outD[3 * k + 2] = z;
+                k++;
             }
+            outOffsets[i + 1] = k;
         }
-        return within({ offsets: list.offsets, neighbors: list.neighbors, displacements }, this.cutoff);
+        return { offsets: outOffsets, neighbors: outNeighbors.subarray(0, k), displacements: outD.subarray(0, 3 * k) };
     }
 
     private needsRebuild(s: Structure): boolean {
@@ -78,34 +91,4 @@ export class SkinNeighborList {
         this.cell = s.cell ? Float64Array.from(s.cell) : undefined;
         this.rebuilds++;
     }
-}
-
-/** The pairs of `list` shorter than `cutoff`, in their order. */
-function within(list: CsrNeighbors, cutoff: number): CsrNeighbors {
-    const { offsets, neighbors, displacements: d } = list;
-    const n = offsets.length - 1;
-    const limit = cutoff * cutoff;
-    const keep = new Uint8Array(neighbors.length);
-    let kept = 0;
-    for (let e = 0; e < neighbors.length; e++) {
-        const x = d[3 * e]!, y = d[3 * e + 1]!, z = d[3 * e + 2]!;
-        if (x * x + y * y + z * z < limit) {
-            keep[e] = 1;
-            kept++;
-        }
-    }
-    const out = { offsets: new Uint32Array(n + 1), neighbors: new Uint32Array(kept), displacements: new Float64Array(3 * kept) };
-    let k = 0;
-    for (let i = 0; i < n; i++) {
-        for (let e = offsets[i]!; e < offsets[i + 1]!; e++) {
-            if (!keep[e]) continue;
-            out.neighbors[k] = neighbors[e]!;
-            out.displacements[3 * k] = d[3 * e]!;
-            out.displacements[3 * k + 1] = d[3 * e + 1]!;
-            out.displacements[3 * k + 2] = d[3 * e + 2]!;
-            k++;
-        }
-        out.offsets[i + 1] = k;
-    }
-    return out;
 }
