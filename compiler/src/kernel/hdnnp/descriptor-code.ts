@@ -272,8 +272,9 @@ interface CompactTerm {
 
 /**
  * Gaussian types (3, 9, 13): T = P(cos θ) y f_c(r_jk) with the angular factor P = 2^{1−ζ} (1 + λ cos θ)^ζ
- * and y = npx(r_ij) npx(r_ik) [exp(−η (r_jk − r_s)²) for narrow functions] (NeighborTables: npx = exp ×
- * f_c). Functions that share y and the cutoff (a class) are summed through their angular factors
+ * and y = npx(r_ij) npx(r_ik) for wide functions (NeighborTables: npx = exp × f_c), y = f_c(r_ij) f_c(r_ik)
+ * exp(−η Σ (r − r_s)²) over the three distances for narrow ones (f_c(r_jk) apart). Functions that share
+ * y and the cutoff (a class) are summed through their angular factors
  * first, so a function costs a multiply-add or two per pair instead of a full term and four derivatives.
  */
 interface GaussianTerm {
