@@ -26,7 +26,10 @@ export function buildNeighborList(s: Structure, cutoff: number): CsrNeighbors {
             hi[c] = Math.max(hi[c]!, xyz[3 * p + c]!);
         }
     }
-    if (count === 0) lo.fill(0), hi.fill(0);
+    if (count === 0) {
+        lo.fill(0);
+        hi.fill(0);
+    }
     const [nx, ny, nz] = [0, 1, 2].map((c) => Math.max(1, Math.floor((hi[c]! - lo[c]!) / size) + 1)) as [number, number, number];
     const cellOf = (p: number, c: number, dim: number) => Math.min(dim - 1, Math.floor((xyz[3 * p + c]! - lo[c]!) / size));
     // counting sort of points into bins (stable: keeps point order inside a bin)
