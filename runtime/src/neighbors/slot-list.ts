@@ -75,6 +75,9 @@ function layoutRenumbered(list: CsrNeighbors, order: readonly number[] | undefin
     const { offsets, neighbors } = list;
     let maxNeighbors = 1;
     for (let i = 0; i < n; i++) maxNeighbors = Math.max(maxNeighbors, offsets[i + 1]! - offsets[i]!);
+    // each pair's neighbour in the new numbering, looked up once (three passes use it)
+    const renamed = new Uint32Array(neighbors.length);
+    for (let e = 0; e < neighbors.length; e++) renamed[e] = rank[neighbors[e]!]!;
     const ranges = new Uint32Array(n * (speciesCount + 1));
     const counts = new Uint32Array(n);
     const slotOf = new Uint32Array(neighbors.length);
@@ -88,13 +91,14 @@ function layoutRenumbered(list: CsrNeighbors, order: readonly number[] | undefin
         counts[k] = end - start;
         // counting sort of this atom's neighbours by species; stable, so the order is deterministic
         perSpecies.fill(0);
-        for (let e = start; e < end; e++) perSpecies[species[rank[neighbors[e]!]!]! + 1]!++;
+        for (let e = start; e < end; e++) perSpecies[species[renamed[e]!]! + 1]!++;
         for (let t = 0; t < speciesCount; t++) perSpecies[t + 1]! += perSpecies[t]!;
         ranges.set(perSpecies, k * (speciesCount + 1));
         next.set(perSpecies.subarray(0, speciesCount));
+        const base = k * maxNeighbors;
         for (let e = start; e < end; e++) {
-            const j = rank[neighbors[e]!]!;
-            slotOf[e] = k * maxNeighbors + next[species[j]!]!++;
+            const j = renamed[e]!;
+            slotOf[e] = base + next[species[j]!]!++;
             revCount[j + 1]!++;
         }
     }
@@ -105,7 +109,7 @@ function layoutRenumbered(list: CsrNeighbors, order: readonly number[] | undefin
     // entries are visited in (atom, pair) order, so each atom's reverse list is in a fixed order
     for (let k = 0; k < n; k++) {
         const i = old(k);
-        for (let e = offsets[i]!; e < offsets[i + 1]!; e++) revSlots[fill[rank[neighbors[e]!]!]!++] = slotOf[e]!;
+        for (let e = offsets[i]!; e < offsets[i + 1]!; e++) revSlots[fill[renamed[e]!]!++] = slotOf[e]!;
     }
     return { atoms: n, maxNeighbors, ranges, counts, revOffsets, revSlots, slotOf };
 }
