@@ -12,7 +12,8 @@
 // trip). The default skin is 0: the list is filtered to r_c every step. The force kernels cost per
 // pair (angular terms per pair of pairs) and a 1 Å skin gives the water potential 1.55× the pairs,
 // 2.4× the angular pairs, while filtering ~2× as many candidates costs little: measured on lavapipe
-// (2 cores), 1080-atom water 48 → 29 ms per step, 8000-atom Stillinger–Weber silicon 16.4 → 8.3. Only when an atom's |u| exceeds half the candidate margin (outer skin − skin) does the device
+// (2 cores), 1080-atom water 48 → 29 ms per step, 8000-atom Stillinger–Weber silicon 16.4 → 8.3.
+// Only when an atom's |u| exceeds half the candidate margin (outer skin − skin) does the device
 // freeze after that step's drift, the host builds new candidates at r⁰ + u and the step resumes — no
 // step ever uses a stale list. Candidates are also rebuilt at every restart step, so a resumed run
 // starts from exactly the state an uninterrupted one continues from (bit-identical results).
@@ -33,10 +34,11 @@ import type { ModelParameters } from '../model/parameters.js';
 import { buildNeighborList } from '../neighbors/cell-list.js';
 import { kernelOrder, packSlots, permuteNeighbors, type SlotList } from '../neighbors/slot-list.js';
 import type { Structure } from '../structure.js';
-import { waitForQueue, type GpuContext } from './device.js';
+import type { GpuContext } from './device.js';
 import type { GpuEvaluator } from './hdnnp-evaluator.js';
 import type { GpuPotentialEvaluator } from './potential-evaluator.js';
-import { createBindGroup, encodeDispatch, pipelineCache, withValidation, type CompiledKernel } from './kernel.js';
+import { createBindGroup, encodeDispatch, pipelineCache, type CompiledKernel } from './kernel.js';
+import { submitAndRead } from './readback.js';
 import { energyOffset, energyScale } from './network-constants.js';
 import { bufferMaker, destroyAll } from './buffers.js';
 
@@ -514,21 +516,14 @@ class DeviceEngine {
         q.writeBuffer(this.own.control, 8, new Uint32Array([this.listPending ? 1 : 0]));
         this.listPending = false;
         const thermoBytes = 4 * rows * THERMO_QUANTITIES * THERMO_LANES;
-        await withValidation(device, 'device-resident MD', () => {
-            const enc = device.createCommandEncoder({ label: 'md steps' });
+        const raw = await submitAndRead(device, 'device-resident MD', (enc) => {
             encode(enc);
             if (rows > 0) enc.copyBufferToBuffer(this.own.thermo, 0, this.own.readThermo, 0, thermoBytes);
             enc.copyBufferToBuffer(this.own.control, 0, this.own.readThermo, thermoBytes, 4 * MD_CONTROL_WORDS);
-            q.submit([enc.finish()]);
-        });
+        }, this.own.readThermo, thermoBytes + 4 * MD_CONTROL_WORDS);
         this.submits++;
-        await waitForQueue(device);
-        const bytes = thermoBytes + 4 * MD_CONTROL_WORDS;
-        await this.own.readThermo.mapAsync(GPUMapMode.READ, 0, bytes);
-        const raw = this.own.readThermo.getMappedRange(0, bytes).slice(0);
-        this.own.readThermo.unmap();
-        const thermo = new Float32Array(raw, 0, thermoBytes / 4);
-        const control = new Uint32Array(raw, thermoBytes, MD_CONTROL_WORDS);
+        const thermo = raw.subarray(0, thermoBytes / 4);
+        const control = new Uint32Array(raw.buffer, thermoBytes, MD_CONTROL_WORDS);
         const frozen = control[1]!;
         this.deviceBuilds = control[3]!;
         const completed = frozen === NO_STEP ? step + rows - 1 : frozen - 1;
@@ -547,16 +542,11 @@ class DeviceEngine {
 
     private async readState(): Promise<{ positions: Float64Array; velocities: Float64Array; forces: Float64Array }> {
         const n = this.n;
-        const device = this.o.field.ctx.device;
-        const enc = device.createCommandEncoder({ label: 'md state' });
-        enc.copyBufferToBuffer(this.own.disp, 0, this.own.readState, 0, 16 * n);
-        enc.copyBufferToBuffer(this.own.vel, 0, this.own.readState, 16 * n, 16 * n);
-        enc.copyBufferToBuffer(this.evalBuffers!.forces, 0, this.own.readState, 32 * n, 16 * n);
-        device.queue.submit([enc.finish()]);
-        await waitForQueue(device);
-        await this.own.readState.mapAsync(GPUMapMode.READ, 0, 48 * n);
-        const f = new Float32Array(this.own.readState.getMappedRange(0, 48 * n).slice(0));
-        this.own.readState.unmap();
+        const f = await submitAndRead(this.o.field.ctx.device, 'md state', (enc) => {
+            enc.copyBufferToBuffer(this.own.disp, 0, this.own.readState, 0, 16 * n);
+            enc.copyBufferToBuffer(this.own.vel, 0, this.own.readState, 16 * n, 16 * n);
+            enc.copyBufferToBuffer(this.evalBuffers!.forces, 0, this.own.readState, 32 * n, 16 * n);
+        }, this.own.readState, 48 * n);
         const three = (at: number) => {
             const out = new Float64Array(3 * n);
             for (let i = 0; i < n; i++) for (let c = 0; c < 3; c++) out[3 * i + c] = f[at + 4 * i + c]!;
@@ -567,16 +557,8 @@ class DeviceEngine {
         return { positions: this.unsorted(positions), velocities: this.unsorted(three(4 * n)), forces: this.unsorted(three(8 * n)) };
     }
 
-    private async readFloats(buffer: GPUBuffer, bytes: number): Promise<Float32Array> {
-        const device = this.o.field.ctx.device;
-        const enc = device.createCommandEncoder();
-        enc.copyBufferToBuffer(buffer, 0, this.own.readState, 0, bytes);
-        device.queue.submit([enc.finish()]);
-        await waitForQueue(device);
-        await this.own.readState.mapAsync(GPUMapMode.READ, 0, bytes);
-        const out = new Float32Array(this.own.readState.getMappedRange(0, bytes).slice(0));
-        this.own.readState.unmap();
-        return out;
+    private readFloats(buffer: GPUBuffer, bytes: number): Promise<Float32Array> {
+        return submitAndRead(this.o.field.ctx.device, 'md read', (enc) => enc.copyBufferToBuffer(buffer, 0, this.own.readState, 0, bytes), this.own.readState, bytes);
     }
 
     /** 3-vectors of the caller's atoms in the device's order. */

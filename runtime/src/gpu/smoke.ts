@@ -4,9 +4,9 @@
 //   f_c'(r) = -0.5 * (pi / r_c) * sin(pi r / r_c)  for r < r_c, else 0   (1/Angstrom)
 import { createHash } from 'node:crypto';
 import { f32Literal, type BindingRegistry, type KernelDefinition } from '../../../compiler/src/kernel/wgsl-builder.js';
-import { describeAdapter, waitForQueue, type GpuContext } from './device.js';
-import { createBindGroup, encodeDispatch, pipelineCache, withValidation } from './kernel.js';
-import { mapFloats } from './readback.js';
+import { describeAdapter, type GpuContext } from './device.js';
+import { createBindGroup, encodeDispatch, pipelineCache } from './kernel.js';
+import { submitAndRead } from './readback.js';
 
 export interface SmokeOptions {
     readonly n?: number; // number of distances
@@ -103,16 +103,11 @@ async function evaluateOnGpu(device: GPUDevice, def: KernelDefinition<CutoffPara
     const output = device.createBuffer({ label: 'fc', size: outBytes, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC });
     const readback = device.createBuffer({ label: 'fc readback', size: outBytes, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
     try {
-        await withValidation(device, `${kernel.label}: dispatch`, () => {
+        return await submitAndRead(device, `${kernel.label}: dispatch`, (encoder) => {
             device.queue.writeBuffer(input, 0, r);
-            const encoder = device.createCommandEncoder({ label: kernel.label });
             encodeDispatch(encoder, kernel, createBindGroup(device, kernel, { r: input, fc: output }), r.length);
             encoder.copyBufferToBuffer(output, 0, readback, 0, outBytes);
-            device.queue.submit([encoder.finish()]);
-        });
-        await waitForQueue(device);
-        // The copy is done, so mapping resolves at once and needs no throttling.
-        return await mapFloats(readback, outBytes);
+        }, readback, outBytes);
     } finally {
         input.destroy();
         output.destroy();
