@@ -62,6 +62,17 @@ function power(base: string, exponent: number): string {
     return factors.join(' * ');
 }
 
+/**
+ * Gaussian factors exp(−x) whose exponent x exceeds this are flushed to 0 (radial terms, per-slot
+ * factors, joint narrow exponentials): such a term is below e^−44 ≈ 2^−63.5 (×2 for an angular factor),
+ * ~11 orders of magnitude under float32's resolution of any symmetry function it adds to, while the
+ * products it would enter (cutoffs, angular factors, weights) reach float32's subnormal range, whose
+ * arithmetic costs ~100× on a CPU (lavapipe runs with subnormals on; WGSL cannot ask to flush them).
+ * Water potential, 1080 atoms: the joint exponential with the cap and the flushes made the descriptor kernel
+ * 10% and the force kernel 15% faster.
+ */
+const FLUSH_EXPONENT = 44;
+
 /** (r − r_s)² as WGSL. */
 function square(r: string, rshift: number): string {
     return rshift === 0 ? `${r} * ${r}` : `(${r} - ${lit(rshift)}) * (${r} - ${lit(rshift)})`;
@@ -94,8 +105,15 @@ function radialGaussian(f: SymmetryFunctionIR): string {
 /** exp(−η (r − r_s)²) for r < `radius`, flushed to 0 where it can fall below e^−FLUSH_EXPONENT. */
 function gaussian(eta: number, r: string, rshift: number, radius: number): string {
     const arg = `${lit(eta)} * ${square(r, rshift)}`;
-    const reach = eta * (radius + Math.abs(rshift)) ** 2;
-    return reach > FLUSH_EXPONENT ? `select(0.0, exp(-(${arg})), ${arg} < ${lit(FLUSH_EXPONENT)})` : `exp(-(${arg}))`;
+    return flushedWhere(`exp(-(${arg}))`, arg, FLUSH_EXPONENT, eta * (radius + Math.abs(rshift)) ** 2);
+}
+
+/**
+ * `value`, a factor exp(−x) (or a power of it) whose exponent is `exponent`, flushed to 0 beyond `limit`
+ * where its largest exponent `reach` can exceed FLUSH_EXPONENT (elsewhere as it is: no compare, no select).
+ */
+function flushedWhere(value: string, exponent: string, limit: number, reach: number): string {
+    return reach > FLUSH_EXPONENT ? `select(0.0, ${value}, ${exponent} < ${lit(limit)})` : value;
 }
 
 /** Loop over this lane's slots of the group's species (slots lane, lane + LANES, …). */
@@ -354,17 +372,6 @@ function pairPrelude(group: AngularGroup, tables: NeighborTables, exchange: Lane
 }
 
 /**
- * Gaussian factors exp(−x) whose exponent x exceeds this are flushed to 0 (radial terms, per-slot
- * factors, joint narrow exponentials): such a term is below e^−44 ≈ 2^−63.5 (×2 for an angular factor),
- * ~11 orders of magnitude under float32's resolution of any symmetry function it adds to, while the
- * products it would enter (cutoffs, angular factors, weights) reach float32's subnormal range, whose
- * arithmetic costs ~100× on a CPU (lavapipe runs with subnormals on; WGSL cannot ask to flush them).
- * Water potential, 1080 atoms: the joint exponential with the cap and the flushes made the descriptor kernel
- * 10% and the force kernel 15% faster.
- */
-const FLUSH_EXPONENT = 44;
-
-/**
  * Lets `<name> = exp(−η S(r_s))` for each (η, r_s) (S: `sum`, at most `largest` of r_s). Where η is a
  * small integer multiple n of the smallest η of its r_s, the value is the base exponential to the n-th
  * power by repeated squaring: a few multiplications instead of an exp per η. Its float32 error, ~n ulp
@@ -378,8 +385,6 @@ function exponentials(exps: ReadonlyMap<string, { eta: number; rshift: number }>
         if (!byShift.has(rshift)) byShift.set(rshift, []);
         byShift.get(rshift)!.push([name, eta]);
     }
-    const flushed = (value: string, exponent: string, limit: number, reach: number) =>
-        (reach > FLUSH_EXPONENT ? `select(0.0, ${value}, ${exponent} < ${lit(limit)})` : value);
     let k = 0;
     for (const [rshift, list] of byShift) {
         const base = Math.min(...list.map(([, eta]) => eta));
@@ -391,9 +396,9 @@ function exponentials(exps: ReadonlyMap<string, { eta: number; rshift: number }>
         for (const [name, eta] of list) {
             const n = Math.round(eta / base);
             if (base > 0 && n <= 32 && Math.abs(eta / base - n) < 1e-9 * n) {
-                powers.push(`let ${name} = ${flushed(n === 1 ? baseName : power(baseName, n), baseArg, FLUSH_EXPONENT / n, n * base * smax)};`);
+                powers.push(`let ${name} = ${flushedWhere(n === 1 ? baseName : power(baseName, n), baseArg, FLUSH_EXPONENT / n, n * base * smax)};`);
             } else {
-                lines.push(`let x_${name} = ${lit(eta)} * ${sq};`, `let ${name} = ${flushed(`exp(-x_${name})`, `x_${name}`, FLUSH_EXPONENT, eta * smax)};`);
+                lines.push(`let x_${name} = ${lit(eta)} * ${sq};`, `let ${name} = ${flushedWhere(`exp(-x_${name})`, `x_${name}`, FLUSH_EXPONENT, eta * smax)};`);
             }
         }
         if (powers.length) lines.unshift(`let ${baseArg} = ${lit(base)} * ${sq};`, `let ${baseName} = exp(-${baseArg});`, ...powers);
@@ -455,17 +460,18 @@ function angularTerm(f: SymmetryFunctionIR, k: number, tables: NeighborTables, t
             `let bl_${k} = max(1.0 + ${lit(f.lambda!)} * cos_t, 0.0);`,
             `let pm_${k} = select(0.0, ${power(`bl_${k}`, zeta - 1)}, bl_${k} > 0.0);`,
         ];
+    // narrow: f_c(r_ij) f_c(r_ik) exp(−η Σ (r − r_s)²), the product of f_c shared by the group's terms
+    const split = narrow ? { cutoffs: `(${fx}_a * ${fx}_b)`, joint: tables.jointOf(f) } : undefined;
     return {
         kind: 'gaussian',
-        // narrow: f_c(r_ij) f_c(r_ik) exp(−η Σ (r − r_s)²), the product of f_c shared by the group's terms
-        lets: [...lets, `let y_${k} = ${narrow ? `(${fx}_a * ${fx}_b) * ${tables.jointOf(f)}` : `${px}_a * ${px}_b`};`],
+        lets: [...lets, `let y_${k} = ${split ? `${split.cutoffs} * ${split.joint}` : `${px}_a * ${px}_b`};`],
         ffKey: `${fc.array}:${narrow}`,
         f3: `${fc.array}_3`,
         kappa: [`${fc.kappa}_a`, `${fc.kappa}_b`],
         narrow,
         xKey: `${px}:${narrow}`,
         y: `y_${k}`,
-        ...(narrow ? { split: { cutoffs: `(${fx}_a * ${fx}_b)`, joint: tables.jointOf(f) } } : {}),
+        ...(split ? { split } : {}),
         eta: f.eta!,
         rshift: f.rshift ?? 0,
         angular: `${lit(pre)} * pm_${k} * bl_${k}`,
