@@ -99,7 +99,8 @@ export class GpuPotentialEvaluator {
     async evaluate(s: Structure): Promise<EnergyForces> {
         const n = s.symbols.length;
         const species = s.symbols.map((sym) => this.speciesOf.get(sym) ?? this.other);
-        // pairs beyond the largest cutoff (a skin list's) act on nothing: they are left out of the slots
+        // pairs beyond the largest cutoff act on nothing: left out where a source hands more (the list
+        // itself where it holds none, as cell and skin lists do)
         const list: CsrNeighbors = this.cutoff > 0
             ? withinRadius(this.neighbors(s, this.cutoff), this.cutoff)
             : { offsets: new Uint32Array(n + 1), neighbors: new Uint32Array(0), displacements: new Float64Array(0) };

@@ -32,7 +32,9 @@ export class SkinNeighborList {
         const n = offsets.length - 1;
         const limit = this.cutoff * this.cutoff;
         // one pass: each pair's vector d = r_j − r_i + n·cell, kept where |d| < r_c (arrays sized for all
-        // pairs of the skin list, handed out as views of the kept part)
+        // pairs of the skin list, handed out as views of the kept part). slot-list.ts withinRadius does
+        // this filter on a finished list; fused here it saves a pass and an array per call (~1.7 ms of
+        // 3.5 for 1080 water atoms)
         const outOffsets = new Uint32Array(n + 1);
         const outNeighbors = new Uint32Array(neighbors.length);
         const outD = new Float64Array(3 * neighbors.length);

@@ -24,8 +24,8 @@ export interface SlotList {
 /**
  * Everything of a packed slot list but the pair vectors: which slot holds which pair, the species
  * ranges and the reverse index. It depends only on the list's pairs and the atoms' species, so a
- * list whose pairs stay (a list reused as is) keeps its layout and
- * only the vectors are packed again (`slotVectors`).
+ * list whose pairs stay (a list reused as is) keeps its layout and only the vectors are packed again
+ * (`slotVectors`).
  */
 export interface SlotLayout extends Omit<SlotList, 'pv'> {
     /** Slot index k·M + a of each pair entry of the list. */
@@ -166,9 +166,8 @@ export function packSortedSlots(list: CsrNeighbors, species: ArrayLike<number>, 
 
 /**
  * sortedLayout with the last layout kept: while the lists it is given keep their pairs (the same
- * offsets and neighbour arrays, as a list reused as is) and
- * the species stay, it returns the same layout object, and a caller that uploaded it need only
- * upload the new pair vectors.
+ * offsets and neighbour arrays: a list reused as is) and the species stay, it returns the same layout
+ * object, and a caller that uploaded it need only upload the new pair vectors.
  */
 export class SortedLayoutCache {
     private last: { offsets: Uint32Array; neighbors: Uint32Array; species: Uint32Array; speciesCount: number; value: SortedLayout } | undefined;
@@ -215,9 +214,16 @@ export function withinRadius(list: CsrNeighbors, radius: number): CsrNeighbors {
     const r2 = radius * radius;
     const d = list.displacements;
     const pairs = list.neighbors.length;
-    const inside = (e: number) => d[3 * e]! * d[3 * e]! + d[3 * e + 1]! * d[3 * e + 1]! + d[3 * e + 2]! * d[3 * e + 2]! < r2;
+    // |d|² once per pair (a mask), then the kept pairs copied in order
+    const inside = new Uint8Array(pairs);
     let keep = 0;
-    for (let e = 0; e < pairs; e++) if (inside(e)) keep++;
+    for (let e = 0; e < pairs; e++) {
+        const x = d[3 * e]!, y = d[3 * e + 1]!, z = d[3 * e + 2]!;
+        if (x * x + y * y + z * z < r2) {
+            inside[e] = 1;
+            keep++;
+        }
+    }
     if (keep === pairs) return list;
     const offsets = new Uint32Array(list.offsets.length);
     const neighbors = new Uint32Array(keep);
@@ -225,7 +231,7 @@ export function withinRadius(list: CsrNeighbors, radius: number): CsrNeighbors {
     let k = 0;
     for (let i = 0; i < list.offsets.length - 1; i++) {
         for (let e = list.offsets[i]!; e < list.offsets[i + 1]!; e++) {
-            if (!inside(e)) continue;
+            if (!inside[e]) continue;
             neighbors[k] = list.neighbors[e]!;
             displacements[3 * k] = d[3 * e]!;
             displacements[3 * k + 1] = d[3 * e + 1]!;

@@ -276,7 +276,7 @@ export function reverseFilterKernel(): KernelDefinition<Record<string, never>> {
 export function pairVectorsKernel(): KernelDefinition<{ version: number }> {
     return {
         name: 'MdPairVectors',
-        params: { version: 3 },
+        params: { version: 2 },
         workgroupSize: MD_WORKGROUP,
         shaderBody: (b) => {
             bind(b);
@@ -292,7 +292,7 @@ export function pairVectorsKernel(): KernelDefinition<{ version: number }> {
     for (var a = 0u; a < counts[i]; a++) {
         let c = inner_outer[base + a];
         let d = candidate_vector(c, ui);
-        pv[base + a] = vec4<f32>(d, sqrt(dot(d, d)));
+        pv[base + a] = vec4<f32>(d, sqrt(dot(d, d))); // as MdListFilter writes it, bit for bit
     }`)}`;
         },
     };
